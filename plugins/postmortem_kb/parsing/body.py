@@ -1,0 +1,155 @@
+"""Markdown body -> headings, sections and pipe tables, each with its file line.
+
+Only what the rules need is parsed: ATX headings outside code fences, the
+prose lines under each heading, and GitHub-style pipe tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+@dataclass
+class Line:
+    number: int  # 1-based file line
+    text: str
+    in_code: bool  # inside a fenced code block (fence lines included)
+
+
+@dataclass
+class TableRow:
+    line: int
+    cells: list[str]
+    cols: list[int]  # 1-based column where each cell's text starts
+
+
+@dataclass
+class Table:
+    line: int
+    header: list[str]
+    rows: list[TableRow]
+
+
+@dataclass
+class Section:
+    title: str
+    level: int
+    line: int
+    col: int
+    lines: list[Line] = field(default_factory=list)  # up to the next heading of any level
+    children: list[Section] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return normalise_title(self.title)
+
+    def has_content(self) -> bool:
+        """True when the section or any subsection holds something besides comments."""
+        own = "\n".join(ln.text for ln in self.lines)
+        return bool(_COMMENT.sub("", own).strip()) or any(c.has_content() for c in self.children)
+
+    def tables(self) -> list[Table]:
+        return parse_tables(self.lines)
+
+
+@dataclass
+class Body:
+    lines: list[Line]
+    sections: list[Section]  # H2 sections, H3 nested in `children`
+
+    def section(self, title: str) -> Section | None:
+        key = normalise_title(title)
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(title.casefold().replace("-", " ").split()).rstrip(":")
+
+
+def parse_body(text: str, first_line: int) -> Body:
+    lines = _mark_code(text, first_line)
+    sections: list[Section] = []
+    current: Section | None = None
+    for ln in lines:
+        match = None if ln.in_code else _HEADING.match(ln.text)
+        if match is None:
+            if current is not None:
+                current.lines.append(ln)
+            continue
+        level = len(match.group(1))
+        section = Section(match.group(2), level, ln.number, match.start(2) + 1)
+        if level <= 2:
+            current = section if level == 2 else None
+            if level == 2:
+                sections.append(section)
+        elif sections and level == 3:
+            sections[-1].children.append(section)
+            current = section
+        elif current is not None:
+            current.lines.append(ln)  # H4+ stays part of the enclosing section's text
+    return Body(lines, sections)
+
+
+def _mark_code(text: str, first_line: int) -> list[Line]:
+    out: list[Line] = []
+    fence: str | None = None
+    for i, raw in enumerate(text.split("\n")):
+        match = _FENCE.match(raw)
+        if fence is None and match:
+            fence = match.group(1)
+            out.append(Line(first_line + i, raw, True))
+        elif fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            out.append(Line(first_line + i, raw, True))
+        else:
+            out.append(Line(first_line + i, raw, False))
+    return out
+
+
+def parse_tables(lines: list[Line]) -> list[Table]:
+    tables: list[Table] = []
+    i = 0
+    while i + 1 < len(lines):
+        head, rule = lines[i], lines[i + 1]
+        if head.in_code or "|" not in head.text or not _TABLE_RULE.match(rule.text):
+            i += 1
+            continue
+        header = split_row(head.text)[0]
+        rows: list[TableRow] = []
+        j = i + 2
+        while j < len(lines) and not lines[j].in_code and "|" in lines[j].text and lines[j].text.strip():
+            cells, cols = split_row(lines[j].text)
+            rows.append(TableRow(lines[j].number, cells, cols))
+            j += 1
+        tables.append(Table(head.number, header, rows))
+        i = j
+    return tables
+
+
+def split_row(text: str) -> tuple[list[str], list[int]]:
+    """Cells of one pipe-table row and the 1-based column of each cell's text."""
+    cells: list[str] = []
+    cols: list[int] = []
+    start = 0
+    stripped = text.rstrip()
+    if stripped.lstrip().startswith("|"):
+        start = text.index("|") + 1
+    end = len(stripped) - 1 if stripped.endswith("|") and not stripped.endswith("\\|") else len(stripped)
+    pos = start
+    cell_start = start
+    while pos <= end:
+        if pos == end or (text[pos] == "|" and text[pos - 1 : pos] != "\\"):
+            raw = text[cell_start:pos]
+            lead = len(raw) - len(raw.lstrip())
+            cells.append(raw.strip().replace("\\|", "|"))
+            cols.append(cell_start + lead + 1)
+            cell_start = pos + 1
+        pos += 1
+    return cells, cols

@@ -1,0 +1,48 @@
+"""What every rule sees: the parsed file, the settings, and a way to report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..findings import Finding, Position
+from ..parsing import ParsedFile
+from ..parsing.action_table import ActionTable, find_action_table
+from ..parsing.front_matter import Path
+from ..settings import Settings
+from .catalogue import RULES
+
+
+@dataclass
+class Context:
+    doc: ParsedFile
+    settings: Settings
+    # Paths whose value is a template placeholder: reported once, as a placeholder.
+    placeholder_paths: set[Path] = field(default_factory=set)
+    _table: ActionTable | bool | None = False
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.doc.front_matter.data
+
+    def finding(self, rule: str, pos: Position, message: str) -> Finding:
+        return Finding(self.doc.path, pos.line, pos.col, RULES[rule].level, rule, message)
+
+    def key_pos(self, *path: str | int) -> Position:
+        return self.doc.front_matter.positions.key(path)
+
+    def value_pos(self, *path: str | int) -> Position:
+        return self.doc.front_matter.positions.value(path)
+
+    @property
+    def action_table(self) -> ActionTable | None:
+        if self._table is False:
+            self._table = find_action_table(self.doc.body)
+        return self._table  # type: ignore[return-value]
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.meta.get(key)
+        return value if isinstance(value, dict) else {}
+
+    def severity_is_major(self) -> bool:
+        return self.meta.get("severity") in self.settings.major_severities

@@ -1,0 +1,114 @@
+"""Settings that decide how a postmortem is judged.
+
+This module holds the defaults; the MkDocs plugin's typed ``Config`` takes its
+defaults from here and the CLI reads the plugin options out of ``mkdocs.yml``,
+so ``pmkb check`` and ``mkdocs build`` always judge a file the same way.
+No MkDocs import here: the analytics layer and notebooks use it too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlamelessLevel = Literal["warn", "error", "off"]
+
+
+@dataclass(frozen=True)
+class SeverityLevel:
+    name: str
+    description: str
+    response: str
+
+
+DEFAULT_SEVERITIES: tuple[SeverityLevel, ...] = (
+    SeverityLevel(
+        "SEV1",
+        "Critical: a core customer journey is down or data is lost or exposed, for many customers.",
+        "Page on-call at once; incident commander within 5 minutes; status-page update every "
+        "30 minutes; executive notified; postmortem reviewed within 5 business days.",
+    ),
+    SeverityLevel(
+        "SEV2",
+        "Major: a core feature is significantly degraded, or a subset of customers cannot use it.",
+        "Page on-call; incident commander within 15 minutes; status-page update every hour; "
+        "postmortem reviewed within 10 business days.",
+    ),
+    SeverityLevel(
+        "SEV3",
+        "Minor: a non-core feature is degraded, with a workaround; few customers notice.",
+        "Handled by the owning team in working hours; postmortem optional but encouraged.",
+    ),
+    SeverityLevel(
+        "SEV4",
+        "Low: no customer impact; a near miss or an internal tooling failure worth learning from.",
+        "Ticket to the owning team; a short postmortem when the near miss teaches something.",
+    ),
+)
+
+DEFAULT_ROOT_CAUSE_CATEGORIES: tuple[str, ...] = (
+    "code-defect",
+    "config-change",
+    "deployment",
+    "capacity",
+    "dependency-failure",
+    "third-party",
+    "infrastructure",
+    "network",
+    "database",
+    "certificate-expiry",
+    "data-migration",
+    "monitoring-gap",
+    "security",
+    "unknown",
+)
+
+# H2 sections every postmortem carries, in this order; H3 children required under an H2.
+DEFAULT_REQUIRED_SECTIONS: tuple[str, ...] = (
+    "Executive Summary",
+    "Impact",
+    "Timeline",
+    "Root Cause Analysis",
+    "What Went Well",
+    "What Could Have Gone Better",
+    "Action Items",
+    "Lessons Learned",
+)
+DEFAULT_REQUIRED_SUBSECTIONS: dict[str, tuple[str, ...]] = {
+    "Root Cause Analysis": ("What happened", "Contributing factors", "5 Whys Analysis"),
+}
+DEFAULT_OPTIONAL_SECTIONS: tuple[str, ...] = ("Appendix", "Sign-off")
+
+DEFAULT_FILE_PATTERN = r"^\d{4}-\d{2}-\d{2}-.+\.md$"
+
+
+@dataclass(frozen=True)
+class Settings:
+    severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES
+    # Severities that demand action items, an incident commander and stated customer impact.
+    major_severities: tuple[str, ...] = ("SEV1", "SEV2")
+    root_cause_categories: tuple[str, ...] = DEFAULT_ROOT_CAUSE_CATEGORIES
+    required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
+    required_subsections: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED_SUBSECTIONS))
+    optional_sections: tuple[str, ...] = DEFAULT_OPTIONAL_SECTIONS
+    file_pattern: str = DEFAULT_FILE_PATTERN
+    blameless: BlamelessLevel = "warn"
+    repeat_window_days: int = 90
+    docs_dir: str = "postmortems"
+
+    @property
+    def severity_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.severities)
+
+    def is_postmortem_name(self, filename: str) -> bool:
+        return _compiled(self.file_pattern).match(filename) is not None
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    if pattern not in _PATTERNS:
+        _PATTERNS[pattern] = re.compile(pattern)
+    return _PATTERNS[pattern]
