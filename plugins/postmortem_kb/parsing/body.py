@@ -99,7 +99,10 @@ def parse_body(text: str, first_line: int) -> Body:
 def _mark_code(text: str, first_line: int) -> list[Line]:
     out: list[Line] = []
     fence: str | None = None
-    for i, raw in enumerate(text.split("\n")):
+    raw_lines = text.split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()  # the newline ending the last line does not start another one
+    for i, raw in enumerate(raw_lines):
         match = _FENCE.match(raw)
         if fence is None and match:
             fence = match.group(1)

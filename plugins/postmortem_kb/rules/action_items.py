@@ -7,6 +7,7 @@ is text, so its cells are checked here against the same enums.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any, get_args
 
@@ -81,9 +82,14 @@ def _row(ctx: Context, row: TableItem) -> Iterator[Finding]:
 
 
 def _agree(ctx: Context, front: list[dict[str, Any]], table: ActionTable) -> Iterator[Finding]:
-    by_id = {str(item.get("id")): item for item in front}
-    table_ids = {row.fields.get("id", "") for row in table.items}
+    front_ids = [str(item.get("id")) for item in front]
+    table_ids = [row.fields.get("id", "") for row in table.items]
+    # A duplicated id cannot be paired; action-item-duplicate-id already reports it.
+    ambiguous = {i for ids in (front_ids, table_ids) for i, n in Counter(ids).items() if n > 1}
+    by_id = dict(zip(front_ids, front, strict=True))
     for row in table.items:
+        if row.fields.get("id", "") in ambiguous:
+            continue
         item = by_id.get(row.fields.get("id", ""))
         if item is None:
             yield ctx.finding(
@@ -101,7 +107,7 @@ def _agree(ctx: Context, front: list[dict[str, Any]], table: ActionTable) -> Ite
                     f"front matter says {_text(item.get(key))!r}",
                 )
     for index, item in enumerate(front):
-        if str(item.get("id")) not in table_ids:
+        if str(item.get("id")) not in table_ids and str(item.get("id")) not in ambiguous:
             yield ctx.finding(
                 "action-items-mismatch",
                 ctx.value_pos("action_items", index),
