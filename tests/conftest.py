@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from postmortem_kb.settings import Settings
 
 TESTS = Path(__file__).parent

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
-
 from postmortem_kb.check import check_bytes
 from postmortem_kb.rules import RULES
-from postmortem_kb.settings import SeverityLevel, Settings
+from postmortem_kb.settings import Settings, SeverityLevel
 
 from .conftest import GOLDEN_BASE, TESTS
 

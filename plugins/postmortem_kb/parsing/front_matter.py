@@ -8,6 +8,7 @@ the offending key, so the split is done here and YAML is composed into nodes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,24 +49,48 @@ _Constructor.add_constructor(  # type: ignore[type-var]
 
 @dataclass
 class Positions:
-    """Where each front-matter path sits in the file (1-based, file coordinates)."""
+    """Where each front-matter path sits in the file (1-based, file coordinates).
 
-    keys: dict[Path, Position] = field(default_factory=dict)
-    values: dict[Path, Position] = field(default_factory=dict)
+    Looked up lazily in the YAML node tree: only findings need positions, and
+    most files have none.
+    """
+
+    root: Node | None = None
+    offset: int = 0  # file line of the YAML text's first line, minus one
     start: Position = field(default_factory=Position)
     duplicates: list[tuple[Path, Position]] = field(default_factory=list)
 
     def key(self, path: Path) -> Position:
         """The key of `path`, else the nearest enclosing key that exists."""
         for i in range(len(path), 0, -1):
-            pos = self.keys.get(path[:i]) or self.values.get(path[:i])
-            if pos is not None:
-                return pos
+            found = self._find(path[:i])
+            if found is not None:
+                return self.mark(found[0] or found[1])
         return self.start
 
     def value(self, path: Path) -> Position:
         """The value of `path`, else its key, else the nearest enclosing one."""
-        return self.values.get(path) or self.key(path)
+        found = self._find(path)
+        return self.mark(found[1]) if found is not None else self.key(path)
+
+    def _find(self, path: Path) -> tuple[Node | None, Node] | None:
+        """(key node or None for a list item, value node) at `path`."""
+        node, key_node = self.root, None
+        for part in path:
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                # the last occurrence: YAML keeps the last value of a duplicated key
+                pair = next((kv for kv in reversed(node.value) if _key_name(kv[0]) == part), None)
+                if pair is None:
+                    return None
+                key_node, node = pair
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                return None
+        return (key_node, node) if node is not None and path else None
+
+    def mark(self, node: Node) -> Position:
+        return Position(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
 
 @dataclass
@@ -74,6 +99,7 @@ class FrontMatter:
     positions: Positions
     first_line: int  # file line of the opening ---
     end_line: int  # file line of the closing ---
+    strings: list[tuple[Path, str]] = field(default_factory=list)  # every string value and its path
 
 
 def split(text: str) -> tuple[str, int, str, int]:
@@ -90,15 +116,16 @@ def split(text: str) -> tuple[str, int, str, int]:
     raise ParseError("frontmatter-unclosed", "front matter is never closed: add a line '---' after it")
 
 
-def load(yaml_text: str, first_line: int) -> tuple[Any, Positions]:
+def load(yaml_text: str, first_line: int) -> tuple[Any, Positions, list[tuple[Path, str]]]:
     offset = first_line - 1
+    positions = Positions(offset=offset, start=Position(max(first_line - 1, 1), 1))
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
-        positions = Positions(start=Position(max(first_line - 1, 1), 1))
         if node is None:
-            return None, positions
-        _walk(node, (), positions, offset, [0], set())
-        data = _Constructor().construct_document(node)
+            return None, positions, []
+        positions.root = node
+        builder = _Builder(positions)
+        data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (first_line, 1)
@@ -106,41 +133,95 @@ def load(yaml_text: str, first_line: int) -> tuple[Any, Positions]:
         raise ParseError("yaml-syntax", f"invalid YAML in front matter: {problem}", line, col) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         raise ParseError("yaml-syntax", f"invalid YAML in front matter: {exc}", first_line, 1) from None
-    return data, positions
+    return data, positions, builder.strings
 
 
-def _pos(node: Node, offset: int) -> Position:
-    return Position(node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+def _key_name(node: Node) -> str:
+    return node.value if isinstance(node, ScalarNode) else repr(node.value)
 
 
-def _walk(node: Node, path: Path, out: Positions, offset: int, count: list[int], seen: set[int]) -> None:
-    count[0] += 1
-    if count[0] > MAX_NODES:
-        raise ParseError("yaml-syntax", f"front matter too large (over {MAX_NODES} YAML nodes)")
-    if isinstance(node, ScalarNode) or id(node) in seen:
-        return
-    seen.add(id(node))  # aliases share nodes: walk each once
-    if isinstance(node, MappingNode):
-        names: set[str] = set()
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE, _TIMESTAMP = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:timestamp"
+
+
+class _Builder:
+    """Nodes -> Python values in one pass, noting duplicate keys.
+
+    Plain strings, mappings and sequences take a fast path; every other tag goes
+    through PyYAML's safe constructor, so values are exactly what safe_load gives.
+    """
+
+    def __init__(self, positions: Positions) -> None:
+        self.positions = positions
+        self.constructor = _Constructor()
+        self.built: dict[int, Any] = {}  # aliases share nodes: build each once
+        self.count = 0
+        self.strings: list[tuple[Path, str]] = []  # every string value, for the text rules
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ParseError("yaml-syntax", f"front matter too large (over {MAX_NODES} YAML nodes)")
+        tag = node.tag
+        if tag == _STR:
+            self.strings.append((path, node.value))
+            return node.value
+        if tag == _TIMESTAMP and isinstance(node, ScalarNode):
+            return self._timestamp(node, path)
+        if id(node) in self.built:
+            return self.built[id(node)]
+        if isinstance(node, MappingNode) and tag == _MAP and not any(k.tag == _MERGE for k, _ in node.value):
+            value: Any = self._mapping(node, path)
+        elif tag == _SEQ:
+            value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        else:
+            value = self.constructor.construct_object(node, deep=True)
+            self.strings.extend(_strings_in(value, path))
+        self.built[id(node)] = value
+        return value
+
+    def _timestamp(self, node: ScalarNode, path: Path) -> Any:
+        """ISO forms parse directly; YAML's other spellings go through PyYAML."""
+        text = node.value
+        try:
+            return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+        except ValueError:
+            value = self.constructor.construct_yaml_timestamp(node)
+            if isinstance(value, str):
+                self.strings.append((path, value))
+            return value
+
+    def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            name = key_node.value if isinstance(key_node, ScalarNode) else repr(key_node.value)
-            child = (*path, name)
-            if name in names:
-                out.duplicates.append((child, _pos(key_node, offset)))
-            else:
-                names.add(name)
-                out.keys[child] = _pos(key_node, offset)
-                out.values[child] = _pos(value_node, offset)
-            _walk(value_node, child, out, offset, count, seen)
-    elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            out.values[(*path, i)] = _pos(item, offset)
-            _walk(item, (*path, i), out, offset, count, seen)
+            key = key_node.value if key_node.tag == _STR else self.build(key_node, path)
+            if not isinstance(key, Hashable):
+                mark = self.positions.mark(key_node)
+                raise ParseError("yaml-syntax", "a mapping key must be a plain value", mark.line, mark.col)
+            if key in out:
+                self.positions.duplicates.append(((*path, str(key)), self.positions.mark(key_node)))
+            out[key] = self.build(value_node, (*path, str(key)))
+        return out
+
+
+def _strings_in(value: Any, path: Path, seen: set[int] | None = None) -> Iterator[tuple[Path, str]]:
+    """Strings inside a value PyYAML constructed (tags other than plain map/seq/str)."""
+    seen = set() if seen is None else seen
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, (dict, list)) and id(value) not in seen:
+        seen.add(id(value))
+        if isinstance(value, dict):
+            for key, child in value.items():
+                yield from _strings_in(child, (*path, str(key)), seen)
+        else:
+            for index, child in enumerate(value):
+                yield from _strings_in(child, (*path, index), seen)
 
 
 def parse(text: str) -> tuple[FrontMatter, str, int]:
     yaml_text, first_line, body, body_line = split(text)
-    data, positions = load(yaml_text, first_line)
+    data, positions, strings = load(yaml_text, first_line)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -151,7 +232,7 @@ def parse(text: str) -> tuple[FrontMatter, str, int]:
             1,
         )
     data = {str(k): v for k, v in data.items()}
-    return FrontMatter(data, positions, first_line - 1, body_line - 1), body, body_line
+    return FrontMatter(data, positions, first_line - 1, body_line - 1, strings), body, body_line
 
 
 def _kind(value: object) -> str:

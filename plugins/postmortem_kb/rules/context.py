@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..findings import Finding, Position
@@ -19,7 +20,6 @@ class Context:
     settings: Settings
     # Paths whose value is a template placeholder: reported once, as a placeholder.
     placeholder_paths: set[Path] = field(default_factory=set)
-    _table: ActionTable | bool | None = False
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -35,10 +35,13 @@ class Context:
         return self.doc.front_matter.positions.value(path)
 
     @property
+    def strings(self) -> list[tuple[Path, str]]:
+        """Every string in the front matter with its path (several rules scan them)."""
+        return self.doc.front_matter.strings
+
+    @cached_property
     def action_table(self) -> ActionTable | None:
-        if self._table is False:
-            self._table = find_action_table(self.doc.body)
-        return self._table  # type: ignore[return-value]
+        return find_action_table(self.doc.body)
 
     def mapping(self, key: str) -> dict[str, Any]:
         value = self.meta.get(key)

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from .context import Context
-from .paths import dotted, iter_strings
+from .paths import dotted
 
 _TAG = re.compile(r"<\s*[A-Za-z!/?]|&#?\w+;")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for path, value in iter_strings(ctx.meta):
+    for path, value in ctx.strings:
         match = _TAG.search(value)
         if match:
             yield ctx.finding(

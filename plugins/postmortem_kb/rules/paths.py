@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 from ..parsing.front_matter import Path
-
-
-def iter_strings(value: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
-    """Every string value with its path; shared (aliased) containers are visited once."""
-    yield from _strings(value, path, set())
-
-
-def _strings(value: Any, path: Path, seen: set[int]) -> Iterator[tuple[Path, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, (dict, list)) and id(value) not in seen:
-        seen.add(id(value))
-        if isinstance(value, dict):
-            for key, child in value.items():
-                yield from _strings(child, (*path, str(key)), seen)
-        else:
-            for index, child in enumerate(value):
-                yield from _strings(child, (*path, index), seen)
 
 
 def dotted(path: Path) -> str:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from ..findings import Finding, Position
 from .context import Context
-from .paths import iter_strings
 
 # `{...}` but not `{{ jinja }}`, attr_list `{: .class}` / `{#anchor}` or `{%`.
 PLACEHOLDER = re.compile(r"(?<!\{)\{(?![{#.:%])[^{}\n]+\}(?!\})")
@@ -23,7 +22,7 @@ def find_in_text(text: str) -> Iterator[re.Match[str]]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for path, value in iter_strings(ctx.meta):
+    for path, value in ctx.strings:
         match = PLACEHOLDER.search(value)
         if match:
             ctx.placeholder_paths.add(path)
