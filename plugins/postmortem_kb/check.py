@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding, fails
+from .model import FrontMatter
 from .parsing import ParsedFile, ParseError, parse_text
 from .parsing.source import decode
-from .rules import RULES, check_document
+from .rules import RULES, judge
 from .settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,21 +27,41 @@ class CheckResult:
         return 1 if fails(self.findings, strict=strict) else 0
 
 
-def check_text(path: str, text: str, settings: Settings) -> tuple[ParsedFile | None, list[Finding]]:
+@dataclass
+class Evaluation:
+    """One file judged: its parse (None when unparseable), findings and validated front matter."""
+
+    doc: ParsedFile | None
+    findings: list[Finding]
+    model: FrontMatter | None = None
+
+
+def evaluate_text(path: str, text: str, settings: Settings) -> Evaluation:
     """Parse and judge one postmortem's text; bad input gives findings, never an exception."""
     try:
         doc = parse_text(path, text)
     except ParseError as exc:
-        return None, [_parse_finding(path, exc)]
-    return doc, check_document(doc, settings)
+        return Evaluation(None, [_parse_finding(path, exc)])
+    findings, model = judge(doc, settings)
+    return Evaluation(doc, findings, model)
 
 
-def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile | None, list[Finding]]:
+def evaluate_bytes(path: str, data: bytes, settings: Settings) -> Evaluation:
     try:
         text = decode(data)
     except ParseError as exc:
-        return None, [_parse_finding(path, exc)]
-    return check_text(path, text, settings)
+        return Evaluation(None, [_parse_finding(path, exc)])
+    return evaluate_text(path, text, settings)
+
+
+def check_text(path: str, text: str, settings: Settings) -> tuple[ParsedFile | None, list[Finding]]:
+    result = evaluate_text(path, text, settings)
+    return result.doc, result.findings
+
+
+def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile | None, list[Finding]]:
+    result = evaluate_bytes(path, data, settings)
+    return result.doc, result.findings
 
 
 def check_file(path: Path, settings: Settings, display: str | None = None) -> list[Finding]:
@@ -89,7 +107,3 @@ def check_paths(paths: Sequence[Path], settings: Settings) -> CheckResult:
 
 def _parse_finding(path: str, exc: ParseError) -> Finding:
     return Finding(path, exc.line, exc.col, RULES[exc.rule].level, exc.rule, exc.message)
-
-
-def iter_rule_ids() -> Iterable[str]:
-    return iter(RULES)

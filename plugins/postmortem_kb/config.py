@@ -21,6 +21,7 @@ from .settings import (
     DEFAULT_REQUIRED_SUBSECTIONS,
     DEFAULT_ROOT_CAUSE_CATEGORIES,
     DEFAULT_SEVERITIES,
+    PagePaths,
     Settings,
     SeverityLevel,
 )
@@ -32,6 +33,15 @@ class SeverityConfig(base.Config):  # type: ignore[no-untyped-call]
     name = c.Type(str)
     description = c.Type(str, default="")
     response = c.Type(str, default="")
+
+
+class PagesConfig(base.Config):  # type: ignore[no-untyped-call]
+    incidents = c.Type(str, default=PagePaths.incidents)
+    services = c.Type(str, default=PagePaths.services)
+    handbook = c.Type(str, default=PagePaths.handbook)
+    action_items = c.Type(str, default=PagePaths.action_items)
+    repeat_causes = c.Type(str, default=PagePaths.repeat_causes)
+    trends = c.Type(str, default=PagePaths.trends)
 
 
 class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -50,6 +60,8 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     optional_sections = c.ListOfItems(c.Type(str), default=list(DEFAULT_OPTIONAL_SECTIONS))
     blameless = c.Choice(("warn", "error", "off"), default="warn")
     repeat_window_days = c.Type(int, default=90)
+    drafts = c.Choice(("show", "hide"), default="show")
+    pages = c.SubConfig(PagesConfig)
 
 
 def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Settings:
@@ -64,6 +76,8 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         blameless=config.blameless,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         repeat_window_days=config.repeat_window_days,
         docs_dir=docs_dir,
+        drafts=config.drafts,  # type: ignore[arg-type]  # c.Choice guarantees the literal
+        pages=PagePaths(**{k: str(v).strip("/") for k, v in config.pages.items()}),
     )
 
 

@@ -13,6 +13,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 BlamelessLevel = Literal["warn", "error", "off"]
+DraftsMode = Literal["show", "hide"]
+
+
+@dataclass(frozen=True)
+class PagePaths:
+    """Folders (under the site root) of the pages the plugin generates."""
+
+    incidents: str = "incidents"
+    services: str = "services"
+    handbook: str = "handbook"
+    action_items: str = "action-items"
+    repeat_causes: str = "repeat-causes"
+    trends: str = "trends"
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,8 @@ class Settings:
     blameless: BlamelessLevel = "warn"
     repeat_window_days: int = 90
     docs_dir: str = "postmortems"
+    drafts: DraftsMode = "show"
+    pages: PagePaths = field(default_factory=PagePaths)
 
     @property
     def severity_names(self) -> tuple[str, ...]:

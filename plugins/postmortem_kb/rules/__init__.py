@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..findings import Finding, Position
+from ..model import FrontMatter
 from ..parsing import ParsedFile
 from ..settings import Settings
 from . import action_items, completeness, html, placeholders, root_cause, sections, timeline, types, unknown_keys
@@ -31,13 +32,18 @@ CHECKERS: tuple[Checker, ...] = (
 
 
 def check_document(doc: ParsedFile, settings: Settings) -> list[Finding]:
+    return judge(doc, settings)[0]
+
+
+def judge(doc: ParsedFile, settings: Settings) -> tuple[list[Finding], FrontMatter | None]:
+    """Findings, and the validated front matter when it fits the model (for records)."""
     ctx = Context(doc, settings)
     findings: list[Finding] = []
     for path, pos in doc.front_matter.positions.duplicates:
         findings.append(ctx.finding("duplicate-key", pos, f"key `{path[-1]}` is given twice; YAML keeps only the last"))
     for checker in CHECKERS:
         findings.extend(checker(ctx))
-    return findings
+    return findings, ctx.model
 
 
-__all__ = ["CHECKERS", "RULES", "Context", "Position", "check_document"]
+__all__ = ["CHECKERS", "RULES", "Context", "Position", "check_document", "judge"]

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from ..findings import Finding, Position
+from ..model import FrontMatter
 from ..parsing import ParsedFile
 from ..parsing.action_table import ActionTable, find_action_table
 from ..parsing.front_matter import Path
@@ -20,6 +21,8 @@ class Context:
     settings: Settings
     # Paths whose value is a template placeholder: reported once, as a placeholder.
     placeholder_paths: set[Path] = field(default_factory=set)
+    # The validated record, set by rules/types.py when the front matter fits the model.
+    model: FrontMatter | None = None
 
     @property
     def meta(self) -> dict[str, Any]:

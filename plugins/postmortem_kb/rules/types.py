@@ -28,7 +28,7 @@ _MISSING = ("missing", "too_short", "string_too_short")
 def check(ctx: Context) -> Iterator[Finding]:
     yield from _severity(ctx)
     try:
-        FrontMatter.model_validate(ctx.meta)
+        ctx.model = FrontMatter.model_validate(ctx.meta)
     except ValidationError as exc:
         reported: set[Path] = set()
         for error in exc.errors():

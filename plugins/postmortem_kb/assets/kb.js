@@ -1,0 +1,75 @@
+/* postmortem-kb: sortable, filterable incident tables. No dependencies, no network. */
+(function () {
+  "use strict";
+
+  function cellValue(row, index, kind) {
+    var cell = row.cells[index];
+    if (!cell) return "";
+    var raw = cell.getAttribute("data-value");
+    var text = raw !== null ? raw : cell.textContent.trim();
+    return kind === "number" ? parseFloat(text) || 0 : text.toLowerCase();
+  }
+
+  function makeSortable(table) {
+    if (table.dataset.pmkbReady) return;
+    table.dataset.pmkbReady = "1";
+    var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(headers, function (th, index) {
+      var kind = th.getAttribute("data-sort");
+      if (!kind) return;
+      th.tabIndex = 0;
+      th.setAttribute("aria-sort", "none");
+      var sort = function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(headers, function (h) { if (h.hasAttribute("aria-sort")) h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = cellValue(a, index, kind), y = cellValue(b, index, kind);
+          return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      };
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+  }
+
+  function wireFilters(form) {
+    if (form.dataset.pmkbReady) return;
+    form.dataset.pmkbReady = "1";
+    var table = form.nextElementSibling;
+    if (!table || !table.tBodies.length) return;
+    var count = form.querySelector("[data-pmkb-count]");
+    var apply = function () {
+      var wanted = {};
+      form.querySelectorAll("select[data-filter]").forEach(function (s) { wanted[s.dataset.filter] = s.value; });
+      var shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var ok = (!wanted.severity || row.dataset.severity === wanted.severity) &&
+          (!wanted.year || row.dataset.year === wanted.year) &&
+          (!wanted.service || (" " + row.dataset.services + " ").indexOf(" " + wanted.service + " ") >= 0);
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      if (count) count.textContent = shown + (shown === 1 ? " incident" : " incidents");
+    };
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+  }
+
+  function init() {
+    document.querySelectorAll("table[data-pmkb-table]").forEach(makeSortable);
+    document.querySelectorAll("form[data-pmkb-filters]").forEach(wireFilters);
+  }
+
+  // mkdocs-material's instant navigation swaps page content without a reload: re-run on every page.
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
