@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import MutableMapping
 from importlib import resources
 from typing import Any
 
@@ -24,7 +25,7 @@ log = get_plugin_logger(__name__)
 ASSETS = {"assets/postmortem-kb/kb.css": "kb.css", "assets/postmortem-kb/kb.js": "kb.js"}
 
 
-class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
+class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -88,7 +89,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return self.plan.fill(page.file.src_uri, html_, link)
 
 
-def _make_safe(meta: dict[str, Any]) -> None:
+def _make_safe(meta: MutableMapping[str, Any]) -> None:
     """mkdocs-material puts the title and tags into the page unescaped; hand it escaped text."""
     if isinstance(meta.get("title"), str):
         meta["title"] = html.escape(meta["title"])

@@ -25,7 +25,7 @@ def duration(delta: dt.timedelta | None) -> str:
     """'52 min', '1 h 47 min', '2 d 3 h'; an en dash when unknown."""
     if delta is None:
         return "–"
-    total = int(round(delta.total_seconds() / 60))
+    total = round(delta.total_seconds() / 60)
     if total < 60:
         return f"{total} min"
     hours, mins = divmod(total, 60)

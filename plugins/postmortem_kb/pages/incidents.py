@@ -42,7 +42,8 @@ def _row(incident: Incident, settings: Settings, link: Link) -> str:
         f'data-year="{incident.date.year}">'
         f"<td>{incident.date.isoformat()}</td>"
         f'<td><a href="{link(incident.src_uri)}">{esc(incident.title)}</a></td>'
-        f'<td data-value="{severity_rank(incident.severity, settings)}">{severity_badge(incident.severity, settings)}</td>'
+        f'<td data-value="{severity_rank(incident.severity, settings)}">'
+        f"{severity_badge(incident.severity, settings)}</td>"
         f"<td>{services}</td>"
         f'<td data-value="{total:.0f}">{duration(incident.duration)}</td>'
         f"<td>{status_badge(incident.status)}</td></tr>"
