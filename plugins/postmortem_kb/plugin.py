@@ -59,7 +59,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         for file in postmortems:
             if self.settings.drafts == "hide" and file.src_uri in drafts:
                 files.remove(file)
-            elif file.inclusion is InclusionLevel.UNDEFINED:
+            elif file.inclusion is InclusionLevel.INCLUDED:
                 # Out of the navigation: a nav listing 10,000 postmortems on every page makes builds quadratic.
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         for src_uri, (markdown, in_nav) in self.plan.generated_pages().items():

@@ -40,7 +40,7 @@ def _row(incident: Incident, settings: Settings, link: Link) -> str:
     return (
         f'<tr data-severity="{esc(incident.severity)}" data-services="{esc(" ".join(incident.services))}" '
         f'data-year="{incident.date.year}">'
-        f"<td>{incident.date.isoformat()}</td>"
+        f'<td class="pmkb-date">{incident.date.isoformat()}</td>'
         f'<td><a href="{link(incident.src_uri)}">{esc(incident.title)}</a></td>'
         f'<td data-value="{severity_rank(incident.severity, settings)}">'
         f"{severity_badge(incident.severity, settings)}</td>"

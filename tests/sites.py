@@ -1,0 +1,68 @@
+"""Helpers that build real mkdocs-material sites in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .conftest import GOLDEN_BASE
+
+MKDOCS_YML = """\
+site_name: Test KB
+docs_dir: docs
+theme:
+  name: material
+  font: false
+  features: [navigation.instant]
+plugins:
+  - search
+  - tags
+  - postmortems:
+{options}
+"""
+
+
+@dataclass
+class Built:
+    root: Path
+    returncode: int
+    log: str
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def html(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+
+def make_site(root: Path, postmortems: dict[str, str], options: str = "      enabled: true") -> Path:
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nWelcome.\n")
+    for name, text in postmortems.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(options=options))
+    return root
+
+
+def build(root: Path, *, strict: bool = True) -> Built:
+    """`mkdocs build` as users run it, in a subprocess, so exit codes are real."""
+    cmd = [str(Path(sys.executable).with_name("mkdocs")), "build"]
+    if strict:
+        cmd.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200"}  # 2025-11-26
+    done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, check=False)
+    return Built(root, done.returncode, done.stdout + done.stderr)
+
+
+def base(*replacements: tuple[str, str]) -> str:
+    """The golden base postmortem with (old, new) replacements applied."""
+    text = GOLDEN_BASE.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text

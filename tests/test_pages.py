@@ -1,0 +1,76 @@
+"""Page builders on their own: formatting, escaping and records, without a build."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from postmortem_kb.corpus import load_entry
+from postmortem_kb.pages.card import phase_bar, summary_card
+from postmortem_kb.pages.html import duration
+from postmortem_kb.pages.incidents import incidents_table
+from postmortem_kb.records import Incident
+from postmortem_kb.settings import Settings
+
+from .sites import base
+
+
+def incident(text: str, name: str = "2025-01-14-x.md") -> Incident:
+    entry = load_entry(name, name, text.encode(), Settings())
+    assert entry.incident is not None, entry.findings
+    return entry.incident
+
+
+def link(src_uri: str) -> str:
+    return "/" + src_uri.removesuffix("index.md").removesuffix(".md")
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "0 min"), (52, "52 min"), (60, "1 h"), (107, "1 h 47 min"), (47 * 60, "47 h"), (49 * 60, "2 d 1 h")],
+)
+def test_duration(minutes: int, text: str) -> None:
+    assert duration(dt.timedelta(minutes=minutes)) == text
+
+
+def test_record_phases_match_the_handbook_definitions() -> None:
+    record = incident(base())
+    phases = record.phases()
+    assert {k: v.total_seconds() / 60 for k, v in phases.items() if v} == {"ttd": 4, "tta": 3, "ttdiag": 22, "ttf": 23}
+    assert sum(phases.values(), dt.timedelta()) == record.duration == dt.timedelta(minutes=52)
+
+
+def test_without_diagnosed_ttf_spans_acknowledged_to_resolved() -> None:
+    record = incident(base(("  diagnosed: 2025-01-14T15:31:00Z\n", "")))
+    assert record.phases()["ttdiag"] is None
+    assert record.phases()["ttf"] == dt.timedelta(minutes=45)
+    assert "Time to diagnose and fix: 45 min" in phase_bar(record)
+
+
+def test_action_items_from_the_table_when_front_matter_has_none() -> None:
+    text = base(("action_items:\n", "x_items:\n"))
+    entry = load_entry("x.md", "x.md", text.encode(), Settings())
+    assert entry.incident is not None
+    assert [(a.id, a.status, a.due) for a in entry.incident.action_items] == [
+        ("1", "Done", dt.date(2025, 1, 31)),
+        ("2", "Open", dt.date(2025, 2, 14)),
+    ]
+
+
+def test_card_counts_overdue_against_today() -> None:
+    record = incident(base())
+    assert "overdue" not in summary_card(record, Settings(), link, dt.date(2025, 2, 14))
+    assert "1 overdue" in summary_card(record, Settings(), link, dt.date(2025, 2, 15))
+
+
+def test_rendered_text_is_escaped() -> None:
+    record = incident(base(("title: Checkout returned 502s after a config push", 'title: "a & b <i>"')))
+    table = incidents_table([record], Settings(), link)
+    assert "a &amp; b &lt;i&gt;" in table and "<i>" not in table
+
+
+def test_entries_are_cached_by_content() -> None:
+    text = base().encode()
+    first = load_entry("x.md", "docs/x.md", text, Settings())
+    assert load_entry("x.md", "docs/x.md", text, Settings()) is first
+    assert load_entry("x.md", "docs/x.md", text + b"\nMore.\n", Settings()) is not first

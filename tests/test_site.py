@@ -1,0 +1,161 @@
+"""Integration: real mkdocs-material builds with the plugin, asserting on exit codes and HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import REFERENCE_KB, ROOT
+from .sites import base, build, make_site
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own knowledge base, built strictly into a temporary folder."""
+    root = tmp_path_factory.mktemp("reference")
+    shutil.copytree(REFERENCE_KB, root / "postmortems")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    built = build(root)
+    assert built.returncode == 0, built.log
+    return root
+
+
+def test_reference_kb_builds_strict_with_every_generated_page(reference: Path) -> None:
+    site = reference / "site"
+    stems = sorted(p.stem for p in REFERENCE_KB.glob("2*.md"))
+    incidents = (site / "incidents" / "index.html").read_text()
+    rows = re.findall(r'<tr data-severity="(SEV\d)"', incidents)
+    assert len(rows) == len(stems) == 15
+    for stem in stems:
+        assert f'href="../{stem}/"' in incidents
+        assert "data-pmkb-card" in (site / stem / "index.html").read_text()
+    services = {s for p in REFERENCE_KB.glob("2*.md") for s in re.findall(r"^services: \[(.*)\]", p.read_text(), re.M)}
+    slugs = {s.strip() for line in services for s in line.split(",")}
+    for slug in slugs:
+        assert (site / "services" / slug / "index.html").is_file(), slug
+    for page in ("severities", "template", "blameless", "response"):
+        assert (site / "handbook" / page / "index.html").is_file()
+    assert not (ROOT / "postmortems" / "incidents").exists(), "the build must never write into docs_dir"
+
+
+def test_summary_card_values(reference: Path) -> None:
+    page = (
+        reference / "site" / "2025-02-03-card-payments-down-after-mtls-certificate-expiry" / "index.html"
+    ).read_text()
+    card = page[page.index("data-pmkb-card") : page.index("</dl></div>", page.index("data-pmkb-card"))]
+    assert 'pmkb-sev--1">SEV1<' in card
+    assert "Duration <strong>1 h 47 min</strong>" in card  # 09:00 -> 10:47
+    assert 'aria-label="TTD 3 min, TTA 2 min, TTDiag 36 min, TTF 1 h 6 min"' in card
+    assert '<a href="../services/payments-gateway/">payments-gateway</a>' in card
+    assert "Incident commander: Tomas Novak" in card
+    assert "3/3 closed" in card and "overdue" not in card
+    assert "61,000 users" in card and "1,480 tickets" in card
+
+
+def test_overdue_items_follow_source_date_epoch(reference: Path) -> None:
+    # SOURCE_DATE_EPOCH is 2025-11-26 in these builds: the DNS outage's items are not yet due,
+    # while the SMS outage's email-fallback item (due 2025-10-31, Open) is overdue.
+    sms = (reference / "site" / "2025-06-30-otp-logins-failed-during-sms-provider-outage" / "index.html").read_text()
+    assert '1/2 closed · <span class="pmkb-overdue">1 overdue</span>' in sms
+    dns = (reference / "site" / "2026-06-15-checkout-outage-during-regional-dns-failure" / "index.html").read_text()
+    assert "2/5 closed" in dns and "overdue" not in dns.split("data-pmkb-card")[1].split("</dl>")[0]
+
+
+def test_service_page_lists_its_incidents_and_open_items(reference: Path) -> None:
+    page = (reference / "site" / "services" / "payments-gateway" / "index.html").read_text()
+    assert page.count("<tr data-severity=") == 3
+    assert "Shift checkout traffic to a healthy region" in page  # open item of the DNS outage
+    assert "Issue processor client certificates" not in page  # done item of the February outage
+
+
+def test_draft_banner(reference: Path) -> None:
+    draft = (reference / "site" / "2026-10-08-duplicate-order-status-notifications" / "index.html").read_text()
+    assert "pmkb-draft" in draft
+    published = (reference / "site" / "2025-01-14-checkout-502s-after-feature-flag-push" / "index.html").read_text()
+    assert "pmkb-draft" not in published
+
+
+def test_postmortems_stay_out_of_an_automatic_nav(tmp_path: Path) -> None:
+    make_site(tmp_path, {"2025-01-14-a.md": base(), "2025-01-15-b.md": base()})
+    assert build(tmp_path).returncode == 0
+    home = (tmp_path / "site" / "index.html").read_text()
+    nav_links = set(re.findall(r'<a href="([^"]*)" class="md-nav__link', home))
+    assert {"incidents/", "services/", "handbook/severities/"} <= nav_links  # generated index pages are in the nav
+    assert not [link for link in nav_links if link.startswith(("2025-", "services/checkout"))]  # postmortems are not
+
+
+def test_broken_postmortem_fails_strict_build_with_located_findings(tmp_path: Path) -> None:
+    broken = base(
+        ("  detected: 2025-01-14T15:06:00Z", "  detected: 2025-01-14T14:06:00Z"),
+        ("detection: alert", "detecton: alert"),
+    )
+    make_site(tmp_path, {"2025-01-14-ok.md": base(), "2025-01-15-broken.md": broken})
+    built = build(tmp_path)
+    assert built.returncode == 1
+    assert "docs/2025-01-15-broken.md:13:13: error [timeline-order]" in built.log
+    assert "docs/2025-01-15-broken.md:10:1: warning [unknown-key]" in built.log  # reported too, before failing
+    assert "Traceback" not in built.log
+
+
+def test_unreadable_yaml_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    make_site(tmp_path, {"2025-01-15-bad.md": "---\ntitle: [unclosed\n---\n\n# Bad\n"})
+    built = build(tmp_path)
+    assert built.returncode == 1
+    assert "docs/2025-01-15-bad.md:3:1: error [yaml-syntax]" in built.log
+    assert "Traceback" not in built.log
+
+
+def test_front_matter_html_is_escaped_everywhere(tmp_path: Path) -> None:
+    evil = base(
+        ("title: Checkout returned 502s after a config push", f'title: "{XSS}"'),
+        ("tags: [checkout]", "tags: ['<img src=x onerror=alert(2)>']"),
+        ("  incident_commander: Maria Okafor", f'  incident_commander: "{XSS}"'),
+    )
+    make_site(tmp_path, {"2025-01-14-evil.md": evil})
+    strict = build(tmp_path)
+    assert strict.returncode == 1 and "[frontmatter-html]" in strict.log
+    built = build(tmp_path, strict=False)
+    assert built.returncode == 0, built.log
+    pages = list((tmp_path / "site").rglob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text()
+        assert XSS not in text, page
+        assert "<img src=x" not in text, page
+    incident = (tmp_path / "site" / "2025-01-14-evil" / "index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in incident
+    listing = (tmp_path / "site" / "incidents" / "index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing
+
+
+def test_drafts_hide_leaves_drafts_out(tmp_path: Path) -> None:
+    draft = base(("status: Published", "status: Draft"))
+    make_site(tmp_path, {"2025-01-14-draft.md": draft, "2025-01-15-done.md": base()}, "      drafts: hide")
+    built = build(tmp_path)
+    assert built.returncode == 0, built.log
+    assert not (tmp_path / "site" / "2025-01-14-draft").exists()
+    listing = (tmp_path / "site" / "incidents" / "index.html").read_text()
+    assert "2025-01-15-done" in listing and "2025-01-14-draft" not in listing
+
+
+def test_generated_page_clash_is_a_clear_error(tmp_path: Path) -> None:
+    make_site(tmp_path, {"2025-01-14-a.md": base()})
+    (tmp_path / "docs" / "incidents").mkdir()
+    (tmp_path / "docs" / "incidents" / "index.md").write_text("# mine\n")
+    built = build(tmp_path)
+    assert built.returncode == 1
+    assert "'incidents/index.md' already exists in docs_dir" in built.log
+    assert "Traceback" not in built.log
+
+
+def test_build_leaves_docs_dir_untouched(tmp_path: Path) -> None:
+    make_site(tmp_path, {"2025-01-14-a.md": base()})
+    before = sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns) for p in (tmp_path / "docs").rglob("*"))
+    assert build(tmp_path).returncode == 0
+    after = sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns) for p in (tmp_path / "docs").rglob("*"))
+    assert before == after
