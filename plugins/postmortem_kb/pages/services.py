@@ -86,7 +86,8 @@ def open_items_table(incidents: Sequence[Incident], link: Link, today: dt.date) 
             overdue = ' <span class="pmkb-overdue">overdue</span>' if item.is_overdue(today) else ""
             rows.append(
                 f"<tr><td>{esc(item.action)}</td><td>{esc(item.owner)}</td><td>{esc(item.priority)}</td>"
-                f'<td class="pmkb-date">{item.due.isoformat() if item.due else "–"}{overdue}</td><td>{esc(item.status)}</td>'
+                f'<td class="pmkb-date">{item.due.isoformat() if item.due else "–"}{overdue}</td>'
+                f"<td>{esc(item.status)}</td>"
                 f'<td><a href="{link(incident.src_uri)}">{esc(incident.title)}</a></td></tr>'
             )
     if not rows:
