@@ -44,7 +44,8 @@ def test_without_diagnosed_ttf_spans_acknowledged_to_resolved() -> None:
     record = incident(base(("  diagnosed: 2025-01-14T15:31:00Z\n", "")))
     assert record.phases()["ttdiag"] is None
     assert record.phases()["ttf"] == dt.timedelta(minutes=45)
-    assert "Time to diagnose and fix: 45 min" in phase_bar(record)
+    bar = phase_bar(record)
+    assert "TTDiag+TTF 45 min" in bar and 'title="Time to diagnose and fix"' in bar
 
 
 def test_action_items_from_the_table_when_front_matter_has_none() -> None:

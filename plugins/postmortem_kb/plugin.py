@@ -18,6 +18,7 @@ from mkdocs.utils import get_relative_url
 from .clock import today
 from .config import PostmortemsConfig, to_settings
 from .corpus import build_corpus
+from .pages.html import Link
 from .settings import Settings
 from .site import SitePlan
 
@@ -80,13 +81,22 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
     def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.plan is None:
             return html_
-        base = page.file.url
+        return self.plan.fill(page.file.src_uri, html_, _linker(files, page))
 
-        def link(src_uri: str) -> str:
-            target = files.get_file_from_path(src_uri)
-            return get_relative_url(target.url, base) if target is not None else "#"
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.plan is None or self.files is None:
+            return output
+        return self.plan.decorate(page.file.src_uri, output, _linker(self.files, page))
 
-        return self.plan.fill(page.file.src_uri, html_, link)
+
+def _linker(files: Files, page: Page) -> Link:
+    base = page.file.url
+
+    def link(src_uri: str) -> str:
+        target = files.get_file_from_path(src_uri)
+        return get_relative_url(target.url, base) if target is not None else "#"
+
+    return link
 
 
 def _make_safe(meta: MutableMapping[str, Any]) -> None:

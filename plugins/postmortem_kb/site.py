@@ -37,19 +37,21 @@ class SitePlan:
     def generated_pages(self) -> dict[str, tuple[str, bool]]:
         """src_uri -> (Markdown, whether it may appear in an automatic nav) of every page the plugin adds."""
         paths = self.settings.pages
+        # Only incidents/ joins an automatic nav: material renders the whole nav into every page,
+        # so each entry costs bytes on every postmortem. The other pages are linked from it;
+        # list them in mkdocs.yml's nav to show them there.
         pages = {
-            f"{paths.incidents}/index.md": (incidents.INCIDENTS_MARKDOWN, True),
-            f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, True),
+            f"{paths.incidents}/index.md": (incidents.incidents_markdown(self.settings), True),
+            f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
         }
         for slug in self.groups:
-            # one page a service: linked from services/, kept out of the nav like postmortems
             pages[f"{paths.services}/{slug}/index.md"] = (services.service_markdown(slug), False)
         for name, markdown in handbook.handbook_pages(self.settings).items():
-            pages[f"{paths.handbook}/{name}"] = (markdown, True)
+            pages[f"{paths.handbook}/{name}"] = (markdown, False)
         return pages
 
     def fill(self, src_uri: str, html: str, link: Link) -> str:
-        """Fill the slots of a generated page, or add the card to a postmortem page."""
+        """Fill the slots of a generated page with their HTML."""
         paths = self.settings.pages
         if src_uri == f"{paths.incidents}/index.md":
             return html.replace(
@@ -63,18 +65,23 @@ class SitePlan:
             if slug in self.groups:
                 page = services.service_page(slug, self.groups[slug], self.settings, link, self.today)
                 return html.replace(f'<div data-pmkb-slot="service" data-service="{slug}"></div>', page)
-        entry = self.corpus.entries.get(src_uri)
-        if entry is not None and entry.incident is not None:
-            return _with_card(html, entry.incident, self.settings, link, self.today)
         return html
 
+    def decorate(self, src_uri: str, output: str, link: Link) -> str:
+        """Put the summary card (and a draft banner) under a postmortem's title in the finished page.
 
-def _with_card(html: str, incident: Incident, settings: Settings, link: Link, today: dt.date) -> str:
-    card = summary_card(incident, settings, link, today)
-    if incident.status == "Draft":
-        card = draft_banner() + card
-    end_of_title = html.find("</h1>")
-    if end_of_title < 0:
-        return card + html
-    cut = end_of_title + len("</h1>")
-    return html[:cut] + card + html[cut:]
+        Done on the finished page, after search indexing: the card repeats front matter, and
+        parsing it for the index on every page was most of the plugin's build time.
+        """
+        entry = self.corpus.entries.get(src_uri)
+        if entry is None or entry.incident is None:
+            return output
+        card = summary_card(entry.incident, self.settings, link, self.today)
+        if entry.incident.status == "Draft":
+            card = draft_banner() + card
+        # The first </h1> closes the page title: the page's own H1, or the one material adds.
+        end_of_title = output.find("</h1>")
+        if end_of_title < 0:
+            return output
+        cut = end_of_title + len("</h1>")
+        return output[:cut] + card + output[cut:]

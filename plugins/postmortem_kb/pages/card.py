@@ -42,18 +42,19 @@ def phase_bar(incident: Incident) -> str:
     """TTD/TTA/TTDiag/TTF as one bar, widths proportional to time to recovery."""
     phases = incident.phases()
     total = minutes(incident.duration) or 0.0
-    labels = dict((m, label) for m, label, _s, _e in PHASES)
-    if "diagnosed" not in incident.timeline:
+    labels = {m: label for m, label, _s, _e in PHASES}
+    short = dict(_PHASE_SHORT)
+    if "diagnosed" not in incident.timeline:  # the handbook reports TTDiag and TTF together then
         labels["ttf"] = "Time to diagnose and fix"
+        short["ttf"] = "TTDiag+TTF"
     segments, legend, texts = [], [], []
     for metric, delta in phases.items():
         if delta is None:
             continue
         share = 100 * (minutes(delta) or 0.0) / total if total else 0.0
-        text = f"{_PHASE_SHORT[metric]} {duration(delta)}"
+        text = f"{short[metric]} {duration(delta)}"
         segments.append(
-            f'<span class="pmkb-phase pmkb-phase--{metric}" style="width:{share:.2f}%" '
-            f'title="{labels[metric]}: {duration(delta)}"></span>'
+            f'<span class="pmkb-phase pmkb-phase--{metric}" style="width:{share:.1f}%" title="{labels[metric]}"></span>'
         )
         legend.append(f'<span class="pmkb-legend pmkb-legend--{metric}">{text}</span>')
         texts.append(text)

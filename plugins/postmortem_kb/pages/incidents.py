@@ -8,14 +8,22 @@ from ..records import Incident
 from ..settings import Settings
 from .html import Link, duration, esc, minutes, service_uri, severity_badge, severity_rank, status_badge
 
-INCIDENTS_MARKDOWN = """---
+
+def incidents_markdown(settings: Settings) -> str:
+    pages = settings.pages
+    # Out of search: the table repeats what each postmortem page already makes searchable.
+    return f"""---
 title: Incidents
+search:
+  exclude: true
 ---
 
 # Incidents
 
 Every postmortem in the knowledge base, newest first. Filter by severity, service or
-year; click a column heading to sort.
+year; click a column heading to sort. See also: [services](../{pages.services}/index.md),
+[severity levels](../{pages.handbook}/severities.md), [incident response](../{pages.handbook}/response.md),
+[postmortem template](../{pages.handbook}/template.md), [blameless postmortems](../{pages.handbook}/blameless.md).
 
 <div data-pmkb-slot="incidents"></div>
 """

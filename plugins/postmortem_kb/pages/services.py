@@ -22,13 +22,15 @@ def by_service(incidents: Sequence[Incident]) -> dict[str, list[Incident]]:
 
 def service_markdown(slug: str) -> str:
     return (
-        f'---\ntitle: "Service: {slug}"\n---\n\n# Service: {slug}\n\n'
+        f'---\ntitle: "Service: {slug}"\nsearch:\n  exclude: true\n---\n\n# Service: {slug}\n\n'
         f'<div data-pmkb-slot="service" data-service="{slug}"></div>\n'
     )
 
 
 SERVICES_MARKDOWN = """---
 title: Services
+search:
+  exclude: true
 ---
 
 # Services
