@@ -24,6 +24,8 @@ from .site import SitePlan
 
 log = get_plugin_logger(__name__)
 ASSETS = {"assets/postmortem-kb/kb.css": "kb.css", "assets/postmortem-kb/kb.js": "kb.js"}
+PLOTLY_URI = "assets/postmortem-kb/plotly.min.js"  # kb.js loads it from beside itself
+PLOTLY_JS = str(resources.files("plotly").joinpath("package_data/plotly.min.js"))
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyped-call]
@@ -69,6 +71,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         for src_uri, name in ASSETS.items():
             content = resources.files("postmortem_kb").joinpath(f"assets/{name}").read_bytes()
             _add(files, File.generated(config, src_uri, content=content))
+        # plotly.js from the plotly package itself: the site never fetches it from a CDN
+        _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
+        for src_uri, text in self.plan.exports().items():
+            _add(files, File.generated(config, src_uri, content=text))
         self.files = files
         return files
 

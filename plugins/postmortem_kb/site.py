@@ -7,13 +7,19 @@ those pages) to the HTML that fills them once the page's URL is known.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+from postmortem_analytics import exports
 
 from .corpus import Corpus
-from .pages import handbook, incidents, services
+from .pages import handbook, incidents, services, trends
 from .pages.card import draft_banner, summary_card
 from .pages.html import Link
 from .records import Incident
+from .schema import front_matter_schema
 from .settings import Settings
 
 SLOT = '<div data-pmkb-slot="{name}"></div>'
@@ -37,11 +43,12 @@ class SitePlan:
     def generated_pages(self) -> dict[str, tuple[str, bool]]:
         """src_uri -> (Markdown, whether it may appear in an automatic nav) of every page the plugin adds."""
         paths = self.settings.pages
-        # Only incidents/ joins an automatic nav: material renders the whole nav into every page,
+        # Only incidents/ and trends/ join an automatic nav: material renders the whole nav into every page,
         # so each entry costs bytes on every postmortem. The other pages are linked from it;
         # list them in mkdocs.yml's nav to show them there.
         pages = {
             f"{paths.incidents}/index.md": (incidents.incidents_markdown(self.settings), True),
+            f"{paths.trends}/index.md": (trends.TRENDS_MARKDOWN, True),
             f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
         }
         for slug in self.groups:
@@ -50,9 +57,27 @@ class SitePlan:
             pages[f"{paths.handbook}/{name}"] = (markdown, False)
         return pages
 
+    @cached_property
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return trends.frames(self.incidents, self.today)
+
+    def exports(self) -> dict[str, str]:
+        """src_uri -> content of the data files published with the site."""
+        frame, items = self.frames
+        return {
+            "exports/incidents.json": exports.incidents_json(frame),
+            "exports/incidents.csv": exports.incidents_csv(frame),
+            "exports/action-items.csv": exports.action_items_csv(items),
+            "schema/postmortem.schema.json": json.dumps(front_matter_schema(self.settings), indent=2) + "\n",
+        }
+
     def fill(self, src_uri: str, html: str, link: Link) -> str:
-        """Fill the slots of a generated page with their HTML."""
+        """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
         paths = self.settings.pages
+        if trends.HOME_MARKER in html:
+            html = html.replace(trends.HOME_MARKER, trends.home_charts_html(*self.frames, self.settings, self.today))
+        if src_uri == f"{paths.trends}/index.md":
+            return html.replace(SLOT.format(name="trends"), trends.trends_html(*self.frames, self.settings, self.today))
         if src_uri == f"{paths.incidents}/index.md":
             return html.replace(
                 SLOT.format(name="incidents"), incidents.incidents_table(self.incidents, self.settings, link)
@@ -63,7 +88,8 @@ class SitePlan:
         if src_uri.startswith(f"{paths.services}/") and src_uri.endswith("/index.md"):
             slug = src_uri[len(paths.services) + 1 : -len("/index.md")]
             if slug in self.groups:
-                page = services.service_page(slug, self.groups[slug], self.settings, link, self.today)
+                charts = trends.service_charts_html(self.frames[0], slug, self.settings)
+                page = services.service_page(slug, self.groups[slug], self.settings, link, self.today, charts)
                 return html.replace(f'<div data-pmkb-slot="service" data-service="{slug}"></div>', page)
         return html
 

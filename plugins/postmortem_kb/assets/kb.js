@@ -1,6 +1,69 @@
-/* postmortem-kb: sortable, filterable incident tables. No dependencies, no network. */
+/* postmortem-kb: sortable, filterable tables and plotly charts. Nothing is fetched from outside the site. */
 (function () {
   "use strict";
+
+  // plotly.js is served from the site next to this file and loaded only on pages with charts.
+  var here = document.currentScript && document.currentScript.src;
+  var plotlyUrl = here ? here.replace(/kb\.js(\?.*)?$/, "plotly.min.js") : null;
+  var plotlyLoading = null;
+
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve();
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = plotlyUrl;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
+  // Follow mkdocs-material's light/dark palette: transparent backgrounds, theme text colour.
+  function themed(layout) {
+    var style = getComputedStyle(document.body);
+    var fg = style.getPropertyValue("--md-default-fg-color").trim() || "#000";
+    var grid = style.getPropertyValue("--md-default-fg-color--lightest").trim() || "#ddd";
+    layout.paper_bgcolor = "rgba(0,0,0,0)";
+    layout.plot_bgcolor = "rgba(0,0,0,0)";
+    layout.font = Object.assign({}, layout.font || {}, { color: fg });
+    ["xaxis", "yaxis", "xaxis2", "yaxis2"].forEach(function (axis) {
+      if (axis === "xaxis" || axis === "yaxis" || layout[axis]) {
+        layout[axis] = Object.assign({}, layout[axis] || {}, { gridcolor: grid, zerolinecolor: grid });
+      }
+    });
+    return layout;
+  }
+
+  function drawCharts() {
+    var boxes = document.querySelectorAll("[data-pmkb-chart]");
+    if (!boxes.length) return;
+    loadPlotly().then(function () {
+      boxes.forEach(function (box) {
+        if (box.querySelector(".js-plotly-plot")) return;
+        var source = box.querySelector('script[type="application/json"]');
+        if (!source) return;
+        var figure = JSON.parse(source.textContent);
+        var target = document.createElement("div");
+        box.appendChild(target);
+        window.Plotly.newPlot(target, figure.data || [], themed(figure.layout || {}), {
+          responsive: true, displaylogo: false
+        });
+      });
+    });
+  }
+
+  function restyleCharts() {
+    if (!window.Plotly) return;
+    document.querySelectorAll("[data-pmkb-chart] .js-plotly-plot").forEach(function (plot) {
+      window.Plotly.relayout(plot, themed(Object.assign({}, plot.layout)));
+    });
+  }
+  new MutationObserver(restyleCharts).observe(document.body, {
+    attributes: true, attributeFilter: ["data-md-color-scheme"]
+  });
 
   function cellValue(row, index, kind) {
     var cell = row.cells[index];
@@ -62,6 +125,7 @@
   function init() {
     document.querySelectorAll("table[data-pmkb-table]").forEach(makeSortable);
     document.querySelectorAll("form[data-pmkb-filters]").forEach(wireFilters);
+    drawCharts();
   }
 
   // mkdocs-material's instant navigation swaps page content without a reload: re-run on every page.

@@ -62,7 +62,9 @@ def services_index(groups: dict[str, list[Incident]], settings: Settings, link: 
     )
 
 
-def service_page(slug: str, incidents: Sequence[Incident], settings: Settings, link: Link, today: dt.date) -> str:
+def service_page(
+    slug: str, incidents: Sequence[Incident], settings: Settings, link: Link, today: dt.date, charts: str = ""
+) -> str:
     total = sum((i.duration for i in incidents), dt.timedelta())
     hours = sum(i.engineer_hours or 0 for i in incidents)
     summary = (
@@ -72,6 +74,7 @@ def service_page(slug: str, incidents: Sequence[Incident], settings: Settings, l
     )
     return (
         summary
+        + charts
         + '<h2 id="incidents">Incidents</h2>'
         + incidents_table(incidents, settings, link, filters=False)
         + '<h2 id="open-action-items">Open action items</h2>'

@@ -1,0 +1,43 @@
+"""Exports written into the site: incidents.json, incidents.csv, action-items.csv.
+
+Stable column order, ISO 8601 timestamps, durations in minutes, lists joined by ";" in CSV.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from .frames import ACTION_ITEM_COLUMNS, INCIDENT_COLUMNS
+
+_LISTS = ("services", "root_causes")
+
+
+def _plain(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    out = frame.loc[:, list(columns)].copy()
+    for column in out.columns:
+        series = out[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            out[column] = series.map(lambda v: v.isoformat().replace("+00:00", "Z") if pd.notna(v) else None)
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            out[column] = series.dt.strftime("%Y-%m-%d").where(series.notna(), None)
+    return out
+
+
+def incidents_json(frame: pd.DataFrame) -> str:
+    records = _plain(frame, INCIDENT_COLUMNS).astype(object).where(lambda f: f.notna(), None).to_dict("records")
+    return json.dumps({"columns": list(INCIDENT_COLUMNS), "incidents": records}, indent=1, ensure_ascii=False)
+
+
+def incidents_csv(frame: pd.DataFrame) -> str:
+    out = _plain(frame, INCIDENT_COLUMNS)
+    for column in _LISTS:
+        out[column] = out[column].map(";".join)
+    return str(out.to_csv(index=False, float_format="%.2f", lineterminator="\n"))
+
+
+def action_items_csv(items: pd.DataFrame) -> str:
+    out = _plain(items, ACTION_ITEM_COLUMNS)
+    out["services"] = out["services"].map(";".join)
+    return str(out.to_csv(index=False, lineterminator="\n"))

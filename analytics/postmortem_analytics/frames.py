@@ -1,0 +1,150 @@
+"""Incidents and action items as pandas DataFrames (one row per postmortem / per item)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from postmortem_kb.check import find_postmortems
+from postmortem_kb.corpus import load_entry
+from postmortem_kb.records import Incident
+from postmortem_kb.settings import Settings
+
+TIMESTAMPS = ("started", "detected", "acknowledged", "diagnosed", "mitigated", "resolved")
+# Durations in minutes; column -> (from, to). TTF without `diagnosed` is acknowledged -> resolved.
+DURATIONS = {
+    "ttd_min": ("started", "detected"),
+    "tta_min": ("detected", "acknowledged"),
+    "ttdiag_min": ("acknowledged", "diagnosed"),
+    "ttf_min": ("diagnosed", "resolved"),
+    "ttr_min": ("started", "resolved"),
+}
+INCIDENT_COLUMNS = (
+    "stem",
+    "title",
+    "date",
+    "month",
+    "quarter",
+    "year",
+    "severity",
+    "status",
+    "services",
+    "root_causes",
+    "detection",
+    *TIMESTAMPS,
+    *DURATIONS,
+    "users_affected",
+    "users_unknown",
+    "support_tickets",
+    "revenue_usd",
+    "revenue_text",
+    "slo_impact",
+    "engineer_hours",
+    "action_items",
+    "action_items_done",
+)
+ACTION_ITEM_COLUMNS = (
+    "incident",
+    "incident_date",
+    "severity",
+    "services",
+    "id",
+    "action",
+    "owner",
+    "priority",
+    "due",
+    "status",
+    "ticket",
+    "is_open",
+    "is_overdue",
+)
+
+
+def load_incidents(folder: str | Path, settings: Settings | None = None) -> list[Incident]:
+    """Every valid postmortem under a folder, as records (invalid files are skipped)."""
+    settings = settings or Settings()
+    root = Path(folder)
+    out = []
+    for path in find_postmortems(root, settings):
+        entry = load_entry(path.relative_to(root).as_posix(), str(path), path.read_bytes(), settings)
+        if entry.incident is not None:
+            out.append(entry.incident)
+    return out
+
+
+def incidents_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
+    rows = [_incident_row(i) for i in incidents]
+    frame = pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS))
+    for column in TIMESTAMPS:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in (*DURATIONS, "users_affected", "support_tickets", "revenue_usd", "engineer_hours"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame.sort_values(["date", "stem"]).reset_index(drop=True)
+
+
+def _incident_row(incident: Incident) -> dict[str, object]:
+    t = incident.timeline
+    durations = {name: _minutes(t.get(a), t.get(b)) for name, (a, b) in DURATIONS.items()}
+    if "diagnosed" not in t:
+        durations["ttf_min"] = _minutes(t.get("acknowledged"), t.get("resolved"))
+    revenue = incident.revenue_impact
+    day = incident.date
+    return {
+        "stem": incident.stem,
+        "title": incident.title,
+        "date": day,
+        "month": f"{day.year}-{day.month:02d}",
+        "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+        "year": day.year,
+        "severity": incident.severity,
+        "status": incident.status,
+        "services": list(incident.services),
+        "root_causes": list(incident.root_causes),
+        "detection": incident.detection,
+        **{name: t.get(name) for name in TIMESTAMPS},
+        **durations,
+        "users_affected": incident.users_affected,
+        "users_unknown": incident.users_unknown,
+        "support_tickets": incident.support_tickets,
+        "revenue_usd": revenue if isinstance(revenue, (int, float)) else None,
+        "revenue_text": revenue if isinstance(revenue, str) else None,
+        "slo_impact": incident.slo_impact,
+        "engineer_hours": incident.engineer_hours,
+        "action_items": len(incident.action_items),
+        "action_items_done": sum(1 for a in incident.action_items if a.status == "Done"),
+    }
+
+
+def action_items_frame(incidents: Sequence[Incident], today: dt.date) -> pd.DataFrame:
+    rows = [
+        {
+            "incident": incident.stem,
+            "incident_date": incident.date,
+            "severity": incident.severity,
+            "services": list(incident.services),
+            "id": item.id,
+            "action": item.action,
+            "owner": item.owner,
+            "priority": item.priority,
+            "due": item.due,
+            "status": item.status,
+            "ticket": item.ticket,
+            "is_open": item.is_open,
+            "is_overdue": item.is_overdue(today),
+        }
+        for incident in incidents
+        for item in incident.action_items
+    ]
+    frame = pd.DataFrame(rows, columns=list(ACTION_ITEM_COLUMNS))
+    frame["incident_date"] = pd.to_datetime(frame["incident_date"])
+    frame["due"] = pd.to_datetime(frame["due"])
+    return frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)
+
+
+def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() / 60

@@ -1,0 +1,129 @@
+"""Incident metrics over the frames (definitions from the incident-management handbook).
+
+Durations are in minutes. Every summary reports the mean beside the median and p90,
+because incident durations are heavy-tailed and a mean alone misleads, and flags
+groups of fewer than SMALL_SAMPLE incidents.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+SMALL_SAMPLE = 5
+PHASE_COLUMNS = ("ttd_min", "tta_min", "ttdiag_min", "ttf_min", "ttr_min")
+PERIODS = ("month", "quarter", "year")
+
+
+def _grouping(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One row per incident and group key; an incident on two services counts for both."""
+    if by == "service":
+        return frame.explode("services").rename(columns={"services": "service"})
+    if by == "root_cause":
+        return frame.explode("root_causes").rename(columns={"root_causes": "root_cause"})
+    return frame
+
+
+def duration_summary(frame: pd.DataFrame, by: str, metric: str = "ttr_min") -> pd.DataFrame:
+    """count, mean, median, p90 of one duration column per group, with a small-sample flag."""
+    rows = _grouping(frame, by).dropna(subset=[metric])
+    grouped = rows.groupby(by, sort=True)[metric]
+    out = pd.DataFrame(
+        {
+            "count": grouped.count(),
+            "mean": grouped.mean(),
+            "median": grouped.median(),
+            "p90": grouped.quantile(0.9),
+        }
+    )
+    out["small_sample"] = out["count"] < SMALL_SAMPLE
+    return out
+
+
+def mttr_summary(frame: pd.DataFrame, by: str = "quarter") -> pd.DataFrame:
+    """Time to recovery (resolved - started): mean, median and p90 by period, severity or service."""
+    return duration_summary(frame, by, "ttr_min")
+
+
+def phase_breakdown(frame: pd.DataFrame, by: str = "quarter", stat: str = "median") -> pd.DataFrame:
+    """TTD/TTA/TTDiag/TTF per group, each aggregated with `stat` (mean or median)."""
+    rows = _grouping(frame, by)
+    grouped = rows.groupby(by, sort=True)[["ttd_min", "tta_min", "ttdiag_min", "ttf_min"]]
+    result: pd.DataFrame = grouped.agg(stat)
+    return result
+
+
+def frequency(frame: pd.DataFrame, freq: str = "M", by: str | None = "severity") -> pd.DataFrame:
+    """Incidents per week ("W") or month ("M"), one column per `by` value, empty periods as 0."""
+    rows = _grouping(frame, by) if by else frame
+    if rows.empty:
+        return pd.DataFrame()
+    period = rows["date"].dt.to_period(freq)
+    counts = rows.assign(period=period).groupby(["period", by] if by else ["period"]).size()
+    table = counts.unstack(fill_value=0) if by else counts.to_frame("incidents")
+    full = pd.period_range(period.min(), period.max(), freq=freq)
+    return table.reindex(full, fill_value=0)
+
+
+def severity_mix(frame: pd.DataFrame, levels: tuple[str, ...] = ()) -> pd.DataFrame:
+    counts = frame["severity"].value_counts()
+    order = [s for s in levels if s in counts.index] + sorted(set(counts.index) - set(levels))
+    counts = counts.reindex(order)
+    return pd.DataFrame({"count": counts, "share": counts / counts.sum() if len(counts) else counts})
+
+
+def engineer_hours(frame: pd.DataFrame, by: str = "quarter") -> pd.Series:
+    """Time in incident: engineer hours summed per group (not stated counts as 0)."""
+    result: pd.Series = _grouping(frame, by).groupby(by, sort=True)["engineer_hours"].sum(min_count=0)
+    return result
+
+
+def repeat_flags(frame: pd.DataFrame, window_days: int) -> pd.Series:
+    """True for an incident that shares a root-cause category and a service with an earlier
+    incident started within `window_days` before it."""
+    ordered = frame.sort_values("started")
+    window = pd.Timedelta(days=window_days)
+    last_seen: dict[tuple[str, str], pd.Timestamp] = {}  # (cause, service) -> latest start so far
+    flags = {}
+    for index, start, causes, services in zip(
+        ordered.index, ordered["started"], ordered["root_causes"], ordered["services"], strict=True
+    ):
+        keys = [(c, s) for c in causes for s in services]
+        flags[index] = any(k in last_seen and start - last_seen[k] <= window for k in keys)
+        last_seen.update(dict.fromkeys(keys, start))
+    return pd.Series(flags, dtype=bool).reindex(frame.index, fill_value=False)
+
+
+def repeat_rate(frame: pd.DataFrame, window_days: int, by: str = "quarter") -> pd.DataFrame:
+    flagged = frame.assign(repeat=repeat_flags(frame, window_days))
+    grouped = flagged.groupby(by, sort=True)["repeat"]
+    out = pd.DataFrame({"incidents": grouped.size(), "repeats": grouped.sum()})
+    out["rate"] = out["repeats"] / out["incidents"]
+    out["small_sample"] = out["incidents"] < SMALL_SAMPLE
+    return out
+
+
+def action_item_completion(items: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Share of items Done (of those not Won't Do), open and overdue counts, per group.
+
+    `by`: None (one row), "priority", "owner", or "quarter" (of the incident).
+    """
+    rows = items.assign(
+        quarter=items["incident_date"].dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
+    )
+    rows = rows.assign(done=rows["status"] == "Done", wont=rows["status"] == "Won't Do", total=1, group="all")
+    key = by or "group"
+    grouped = rows.groupby(key, sort=True)[["total", "done", "wont", "is_open", "is_overdue"]].sum()
+    actionable = grouped["total"] - grouped["wont"]
+    grouped["done_pct"] = (100 * grouped["done"] / actionable.where(actionable > 0)).round(1)
+    result: pd.DataFrame = grouped.rename(columns={"is_open": "open", "is_overdue": "overdue", "wont": "wont_do"})
+    return result
+
+
+def customer_impact(frame: pd.DataFrame, by: str = "quarter") -> pd.DataFrame:
+    """Users affected, support tickets and revenue (numeric statements only), summed per group."""
+    rows = _grouping(frame, by)
+    grouped = rows.groupby(by, sort=True)
+    out = grouped[["users_affected", "support_tickets", "revenue_usd"]].sum(min_count=1)
+    out["users_unknown"] = grouped["users_unknown"].sum()
+    out["slo_statements"] = grouped["slo_impact"].count()
+    return out
