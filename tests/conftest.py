@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,16 @@ def settings() -> Settings:
 @pytest.fixture
 def base_text() -> str:
     return GOLDEN_BASE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own knowledge base, built strictly into a temporary folder."""
+    from .sites import build
+
+    root = tmp_path_factory.mktemp("reference")
+    shutil.copytree(REFERENCE_KB, root / "postmortems")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    built = build(root)
+    assert built.returncode == 0, built.log
+    return root

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from postmortem_kb.cli import main
 
 from .conftest import REFERENCE_KB, ROOT
 from .sites import base, build, make_site
 
 XSS = "<script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own knowledge base, built strictly into a temporary folder."""
-    root = tmp_path_factory.mktemp("reference")
-    shutil.copytree(REFERENCE_KB, root / "postmortems")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    built = build(root)
-    assert built.returncode == 0, built.log
-    return root
 
 
 def test_reference_kb_builds_strict_with_every_generated_page(reference: Path) -> None:
@@ -162,3 +155,19 @@ def test_build_leaves_docs_dir_untouched(tmp_path: Path) -> None:
     assert build(tmp_path).returncode == 0
     after = sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns) for p in (tmp_path / "docs").rglob("*"))
     assert before == after
+
+
+def test_exports_and_pmkb_stats_agree(reference: Path) -> None:
+    exported = json.loads((reference / "site" / "exports" / "incidents.json").read_text())["incidents"]
+    result = CliRunner().invoke(main, ["stats", "--format", "json", "-f", str(reference / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    headline = json.loads(result.stdout)["headline"]
+    ttr = sorted(row["ttr_min"] for row in exported)
+    assert headline["incidents"] == len(exported) == 15
+    assert headline["ttr_median_min"] == ttr[len(ttr) // 2]  # 15 rows: the 8th value
+    assert headline["ttr_mean_min"] == pytest.approx(sum(ttr) / len(ttr))
+    rows = list(csv.DictReader(io.StringIO((reference / "site" / "exports" / "action-items.csv").read_text())))
+    assert headline["action_items"] == len(rows)
+    assert headline["action_items_open"] == sum(row["is_open"] == "True" for row in rows)
+    schema = json.loads((reference / "site" / "schema" / "postmortem.schema.json").read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"

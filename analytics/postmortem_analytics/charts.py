@@ -70,10 +70,10 @@ def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
     x = [_tick(str(k), int(n)) for k, n in summary["count"].items()]
     fig = go.Figure()
     for column, label, colour in PHASES:
-        fig.add_bar(x=x, y=(phases[column] / 60).round(2), name=label, marker_color=colour, hovertemplate="%{y:.1f} h")
+        fig.add_bar(x=x, y=phases[column] / 60, name=label, marker_color=colour, hovertemplate="%{y:.1f} h")
     fig.add_scatter(
         x=x,
-        y=(summary["median"] / 60).round(2),
+        y=summary["median"] / 60,
         name="Median time to recovery",
         mode="lines+markers",
         line={"color": "#212121", "width": 3},
@@ -81,7 +81,7 @@ def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
     )
     fig.add_scatter(
         x=x,
-        y=(summary["p90"] / 60).round(2),
+        y=summary["p90"] / 60,
         name="p90",
         mode="markers",
         marker={"symbol": "triangle-up", "size": 10, "color": "#757575"},

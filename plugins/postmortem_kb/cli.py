@@ -122,6 +122,42 @@ def new(
 
 
 @main.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or before this date.")
+@click.option("--service", help="Only incidents of this service.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@config_option
+def stats(
+    since: dt.datetime | None, until: dt.datetime | None, service: str | None, fmt: str, config_file: Path | None
+) -> None:
+    """Incident metrics of the knowledge base (the trends page's figures) in the terminal.
+
+    Invalid postmortems are left out; run `pmkb check` to see why.
+
+    \b
+    Example:
+        pmkb stats --since 2025-01-01 --service checkout-api --format json
+    """
+    from postmortem_analytics.frames import load_incidents
+    from postmortem_analytics.report import render_text, select, stats_report
+
+    from .clock import today
+
+    loaded = _load(config_file)
+    if not loaded.docs_dir.is_dir():
+        raise UsageFailure(f"docs_dir {loaded.docs_dir} does not exist")
+    incidents = select(
+        load_incidents(loaded.docs_dir, loaded.settings),
+        since.date() if since else None,
+        until.date() if until else None,
+        service,
+    )
+    settings = loaded.settings
+    report = stats_report(incidents, today(), settings.repeat_window_days, settings.major_severities)
+    click.echo(json.dumps(report, indent=2) if fmt == "json" else render_text(report), nl=fmt == "json")
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @config_option
 def schema(output: Path | None, config_file: Path | None) -> None:

@@ -43,9 +43,9 @@
     loadPlotly().then(function () {
       boxes.forEach(function (box) {
         if (box.querySelector(".js-plotly-plot")) return;
-        var source = box.querySelector('script[type="application/json"]');
+        var source = box.querySelector("template");
         if (!source) return;
-        var figure = JSON.parse(source.textContent);
+        var figure = JSON.parse(source.content.textContent);
         var target = document.createElement("div");
         box.appendChild(target);
         window.Plotly.newPlot(target, figure.data || [], themed(figure.layout || {}), {

@@ -1,0 +1,113 @@
+"""`pmkb stats`: the trends page's figures as a JSON-ready report and a terminal table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from postmortem_kb.records import Incident
+
+from .frames import action_items_frame, incidents_frame
+from .metrics import mttr_summary
+from .summary import headline, quarter_table
+
+
+def select(
+    incidents: Sequence[Incident], since: dt.date | None, until: dt.date | None, service: str | None
+) -> list[Incident]:
+    return [
+        i
+        for i in incidents
+        if (since is None or i.date >= since)
+        and (until is None or i.date <= until)
+        and (service is None or service in i.services)
+    ]
+
+
+def stats_report(
+    incidents: Sequence[Incident], today: dt.date, window_days: int, major: tuple[str, ...]
+) -> dict[str, Any]:
+    frame = incidents_frame(incidents)
+    items = action_items_frame(incidents, today)
+    report: dict[str, Any] = {"as_of": today.isoformat(), "headline": headline(frame, items)}
+    if frame.empty:
+        return {**report, "quarters": [], "by_severity": [], "by_service": []}
+    report["quarters"] = _records(quarter_table(frame, items, window_days, major), "quarter")
+    report["by_severity"] = _records(mttr_summary(frame, "severity"), "severity")
+    report["by_service"] = _records(mttr_summary(frame, "service"), "service")
+    return report
+
+
+def _records(table: pd.DataFrame, key: str) -> list[dict[str, Any]]:
+    out = []
+    for index, row in table.iterrows():
+        record: dict[str, Any] = {key: str(index)}
+        for column, value in row.items():
+            record[str(column)] = _plain(value)
+        out.append(record)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 2)
+    return value
+
+
+def render_text(report: dict[str, Any]) -> str:
+    h = report["headline"]
+    lines = [
+        f"As of {report['as_of']}: {h['incidents']} incidents"
+        + (" (small sample: fewer than 5)" if h["small_sample"] else ""),
+        f"Time to recovery: median {_m(h['ttr_median_min'])}, mean {_m(h['ttr_mean_min'])}, p90 {_m(h['ttr_p90_min'])}",
+        f"Action items: {h['action_items']} ({_pct(h['action_items_done_pct'])} done), "
+        f"{h['action_items_open']} open, {h['action_items_overdue']} overdue",
+        f"Customer impact: {h['users_affected']:,} users, {h['support_tickets']:,} tickets; "
+        f"{h['engineer_hours']:,.1f} engineer hours",
+        "",
+    ]
+    columns = ("quarter", "incidents", "major", "ttr_median", "ttr_mean", "ttr_p90", "repeats", "done_pct", "overdue")
+    header = ("Quarter", "Incidents", "Major", "TTR median", "TTR mean", "TTR p90", "Repeats", "Done", "Overdue")
+    rows = [header]
+    for q in report["quarters"]:
+        rows.append(
+            (
+                q["quarter"] + ("*" if q["small_sample"] else ""),
+                str(q["incidents"]),
+                str(q["major"]),
+                _m(q["ttr_median"]),
+                _m(q["ttr_mean"]),
+                _m(q["ttr_p90"]),
+                str(q["repeats"]),
+                _pct(q.get("done_pct")),
+                str(q.get("overdue", 0)),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(columns))]
+    for r in rows:
+        lines.append(
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    if report["quarters"]:
+        lines.append("* fewer than 5 incidents: a small sample")
+    return "\n".join(lines) + "\n"
+
+
+def _m(minutes: float | None) -> str:
+    if minutes is None:
+        return "-"
+    total = round(minutes)
+    return f"{total} min" if total < 60 else f"{total // 60} h {total % 60:02d} min"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}%"

@@ -1,0 +1,122 @@
+"""A real browser: the built site's charts draw in headless Chromium, offline, after instant navigation."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from .conftest import REFERENCE_KB, ROOT
+from .sites import build
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+    pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The reference knowledge base built for, and served at, a local address.
+
+    mkdocs-material only navigates instantly to URLs of its sitemap, which are built from
+    site_url with the browser's host but site_url's port: so site_url is this server's address.
+    """
+    root = tmp_path_factory.mktemp("browser")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    shutil.copytree(REFERENCE_KB, root / "postmortems")
+    config = (ROOT / "mkdocs.yml").read_text()
+    (root / "mkdocs.yml").write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", config))
+    built = build(root)
+    assert built.returncode == 0, built.log
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    httpd.shutdown()
+
+
+def _charts_drawn(page: object) -> None:
+    page.wait_for_function(  # type: ignore[attr-defined]
+        """() => {
+            const boxes = [...document.querySelectorAll('[data-pmkb-chart]')];
+            return boxes.length > 0 && boxes.every(b => b.querySelector('.main-svg'));
+        }""",
+        timeout=20_000,
+    )
+
+
+def test_charts_draw_offline_and_after_instant_navigation(server: str) -> None:
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        requests: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+
+        page.goto(server + "trends/")
+        page.wait_for_load_state("networkidle")  # material reads the sitemap before it navigates instantly
+        _charts_drawn(page)
+        assert page.locator("[data-pmkb-chart]").count() == 8
+        assert page.locator("[data-pmkb-chart] .js-plotly-plot").count() == 8
+
+        # Instant navigation: away and back without a page load, charts drawn again.
+        page.evaluate("window.__pmkbSamePage = true")
+        page.locator("a.md-tabs__link", has_text="Incidents").click()
+        page.wait_for_url(server + "incidents/")
+        page.locator("a.md-tabs__link", has_text="Trends").click()
+        page.wait_for_url(server + "trends/")
+        _charts_drawn(page)
+        assert page.evaluate("window.__pmkbSamePage") is True, "instant navigation should not reload the page"
+        assert page.locator("[data-pmkb-chart] .js-plotly-plot").count() == 8
+
+        # The home page's compact set.
+        page.locator("a.md-tabs__link", has_text="Home").click()
+        page.wait_for_url(server)
+        _charts_drawn(page)
+        assert page.locator("[data-pmkb-chart]").count() == 2
+
+        browser.close()
+    assert errors == []
+    outside = [url for url in requests if not url.startswith(server)]
+    assert outside == [], outside
+
+
+def test_incident_table_filters_in_the_browser(server: str) -> None:
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(server + "incidents/")
+        rows = page.locator("table[data-pmkb-table] tbody tr")
+        assert rows.count() == 15
+        page.select_option('select[data-filter="severity"]', "SEV1")
+        assert page.locator("table[data-pmkb-table] tbody tr:not([hidden])").count() == 3
+        assert page.locator("[data-pmkb-count]").inner_text() == "3 incidents"
+        page.select_option('select[data-filter="service"]', "payments-gateway")
+        assert page.locator("table[data-pmkb-table] tbody tr:not([hidden])").count() == 2
+        page.locator("th", has_text="Duration").click()  # sort ascending by duration
+        visible = page.locator("table[data-pmkb-table] tbody tr:not([hidden])")
+        assert [visible.nth(i).locator("td").nth(4).inner_text() for i in range(2)] == ["1 h 47 min", "2 h 19 min"]
+        page.locator("th", has_text="Duration").click()  # and descending
+        assert visible.first.locator("td").nth(4).inner_text() == "2 h 19 min"
+        browser.close()
