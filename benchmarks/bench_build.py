@@ -39,6 +39,13 @@ not_in_nav: |
 """
 
 
+BUILDS = {
+    "plain": "plain.yml",
+    "plugin, analytics off": "plugin-core.yml",
+    "plugin (with trends and charts)": "plugin.yml",
+}
+
+
 def prepare(root: Path, count: int) -> None:
     if root.exists():
         shutil.rmtree(root)
@@ -46,6 +53,9 @@ def prepare(root: Path, count: int) -> None:
     (root / "docs" / "index.md").write_text("# Benchmark\n")
     (root / "plain.yml").write_text(CONFIG.format(site_dir="site-plain", extra=""))
     (root / "plugin.yml").write_text(CONFIG.format(site_dir="site-plugin", extra="  - postmortems"))
+    (root / "plugin-core.yml").write_text(
+        CONFIG.format(site_dir="site-plugin-core", extra="  - postmortems:\n      analytics: false")
+    )
 
 
 def run(root: Path, config: str) -> dict[str, float]:
@@ -57,7 +67,7 @@ def run(root: Path, config: str) -> dict[str, float]:
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"build with {config} failed:\n{done.stderr[-3000:]}")
-    site = root / ("site-plain" if config == "plain.yml" else "site-plugin")
+    site = root / ("site-" + config.removesuffix(".yml"))
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     return {"seconds": seconds, "peak_mib": int(done.stdout.split()[-1]) / 1024, "site_mib": size / 2**20}
 
@@ -72,23 +82,27 @@ def main() -> None:
     for count in args.counts:
         root = args.out / f"build-{count}"
         prepare(root, count)
-        runs: dict[str, list[dict[str, float]]] = {"plain": [], "plugin": []}
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in BUILDS}
         for _ in range(args.repeat):
-            runs["plain"].append(run(root, "plain.yml"))
-            runs["plugin"].append(run(root, "plugin.yml"))
+            for name, config in BUILDS.items():
+                runs[name].append(run(root, config))
         results[count] = {name: min(r, key=lambda x: x["seconds"]) for name, r in runs.items()}
-        plain, plugin = results[count]["plain"], results[count]["plugin"]
-        print(
-            f"{count:>6} postmortems | plain {plain['seconds']:7.1f} s {plain['peak_mib']:7.0f} MiB "
-            f"{plain['site_mib']:7.1f} MiB | plugin {plugin['seconds']:7.1f} s {plugin['peak_mib']:7.0f} MiB "
-            f"{plugin['site_mib']:7.1f} MiB | time {plugin['seconds'] / plain['seconds']:.2f}x "
-            f"memory {plugin['peak_mib'] / plain['peak_mib']:.2f}x size {plugin['site_mib'] / plain['site_mib']:.2f}x",
-            flush=True,
-        )
+        plain = results[count]["plain"]
+        for name in BUILDS:
+            r = results[count][name]
+            print(
+                f"{count:>6} | {name:34} {r['seconds']:7.1f} s {r['peak_mib']:6.0f} MiB {r['site_mib']:7.1f} MiB"
+                f" | vs plain: time {r['seconds'] / plain['seconds']:.2f}x memory {r['peak_mib'] / plain['peak_mib']:.2f}x"
+                f" size {r['site_mib'] / plain['site_mib']:.2f}x",
+                flush=True,
+            )
+        core, full = results[count]["plugin, analytics off"], results[count]["plugin (with trends and charts)"]
+        print(f"{count:>6} | analytics and charts add {100 * (full['seconds'] / core['seconds'] - 1):.1f}% build time")
     if len(args.counts) == 2:
         small, large = sorted(args.counts)
-        growth = results[large]["plugin"]["seconds"] / results[small]["plugin"]["seconds"]
-        print(f"plugin build {large} vs {small}: {growth:.2f}x (linear would be {large / small:.0f}x)")
+        for name in ("plugin, analytics off", "plugin (with trends and charts)"):
+            growth = results[large][name]["seconds"] / results[small][name]["seconds"]
+            print(f"{name}: {large} vs {small} postmortems took {growth:.2f}x (linear: {large / small:.0f}x)")
     (args.out / "build.json").write_text(json.dumps(results, indent=2))
 
 

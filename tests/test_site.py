@@ -171,3 +171,14 @@ def test_exports_and_pmkb_stats_agree(reference: Path) -> None:
     assert headline["action_items_open"] == sum(row["is_open"] == "True" for row in rows)
     schema = json.loads((reference / "site" / "schema" / "postmortem.schema.json").read_text())
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_analytics_off_leaves_out_trends_charts_and_exports(tmp_path: Path) -> None:
+    make_site(tmp_path, {"2025-01-14-a.md": base()}, "      analytics: false")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- postmortems:charts -->\n")
+    assert build(tmp_path).returncode == 0
+    site = tmp_path / "site"
+    assert not (site / "trends").exists() and not (site / "exports").exists()
+    assert not (site / "assets" / "postmortem-kb" / "plotly.min.js").exists()
+    assert "data-pmkb-chart" not in (site / "index.html").read_text()
+    assert (site / "incidents" / "index.html").is_file() and (site / "schema" / "postmortem.schema.json").is_file()

@@ -61,6 +61,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     blameless = c.Choice(("warn", "error", "off"), default="warn")
     repeat_window_days = c.Type(int, default=90)
     drafts = c.Choice(("show", "hide"), default="show")
+    analytics = c.Type(bool, default=True)
     pages = c.SubConfig(PagesConfig)
 
 
@@ -76,6 +77,7 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         blameless=config.blameless,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         repeat_window_days=config.repeat_window_days,
         docs_dir=docs_dir,
+        analytics=config.analytics,
         drafts=config.drafts,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         pages=PagePaths(**{k: str(v).strip("/") for k, v in config.pages.items()}),
     )

@@ -71,8 +71,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         for src_uri, name in ASSETS.items():
             content = resources.files("postmortem_kb").joinpath(f"assets/{name}").read_bytes()
             _add(files, File.generated(config, src_uri, content=content))
-        # plotly.js from the plotly package itself: the site never fetches it from a CDN
-        _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
+        if self.settings.analytics:
+            # plotly.js from the plotly package itself: the site never fetches it from a CDN
+            _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
         for src_uri, text in self.plan.exports().items():
             _add(files, File.generated(config, src_uri, content=text))
         self.files = files

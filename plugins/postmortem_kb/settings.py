@@ -110,6 +110,8 @@ class Settings:
     repeat_window_days: int = 90
     docs_dir: str = "postmortems"
     drafts: DraftsMode = "show"
+    # Trends page, charts and data exports (pandas + plotly); off leaves only the checked pages.
+    analytics: bool = True
     pages: PagePaths = field(default_factory=PagePaths)
 
     @property

@@ -48,9 +48,10 @@ class SitePlan:
         # list them in mkdocs.yml's nav to show them there.
         pages = {
             f"{paths.incidents}/index.md": (incidents.incidents_markdown(self.settings), True),
-            f"{paths.trends}/index.md": (trends.TRENDS_MARKDOWN, True),
             f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
         }
+        if self.settings.analytics:
+            pages[f"{paths.trends}/index.md"] = (trends.TRENDS_MARKDOWN, True)
         for slug in self.groups:
             pages[f"{paths.services}/{slug}/index.md"] = (services.service_markdown(slug), False)
         for name, markdown in handbook.handbook_pages(self.settings).items():
@@ -63,19 +64,20 @@ class SitePlan:
 
     def exports(self) -> dict[str, str]:
         """src_uri -> content of the data files published with the site."""
-        frame, items = self.frames
-        return {
-            "exports/incidents.json": exports.incidents_json(frame),
-            "exports/incidents.csv": exports.incidents_csv(frame),
-            "exports/action-items.csv": exports.action_items_csv(items),
-            "schema/postmortem.schema.json": json.dumps(front_matter_schema(self.settings), indent=2) + "\n",
-        }
+        files = {"schema/postmortem.schema.json": json.dumps(front_matter_schema(self.settings), indent=2) + "\n"}
+        if self.settings.analytics:
+            frame, items = self.frames
+            files["exports/incidents.json"] = exports.incidents_json(frame)
+            files["exports/incidents.csv"] = exports.incidents_csv(frame)
+            files["exports/action-items.csv"] = exports.action_items_csv(items)
+        return files
 
     def fill(self, src_uri: str, html: str, link: Link) -> str:
         """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
         paths = self.settings.pages
         if trends.HOME_MARKER in html:
-            html = html.replace(trends.HOME_MARKER, trends.home_charts_html(*self.frames, self.settings, self.today))
+            charts = trends.home_charts_html(*self.frames, self.settings, self.today) if self.settings.analytics else ""
+            html = html.replace(trends.HOME_MARKER, charts)
         if src_uri == f"{paths.trends}/index.md":
             return html.replace(SLOT.format(name="trends"), trends.trends_html(*self.frames, self.settings, self.today))
         if src_uri == f"{paths.incidents}/index.md":
@@ -88,7 +90,9 @@ class SitePlan:
         if src_uri.startswith(f"{paths.services}/") and src_uri.endswith("/index.md"):
             slug = src_uri[len(paths.services) + 1 : -len("/index.md")]
             if slug in self.groups:
-                charts = trends.service_charts_html(self.frames[0], slug, self.settings)
+                charts = (
+                    trends.service_charts_html(self.frames[0], slug, self.settings) if self.settings.analytics else ""
+                )
                 page = services.service_page(slug, self.groups[slug], self.settings, link, self.today, charts)
                 return html.replace(f'<div data-pmkb-slot="service" data-service="{slug}"></div>', page)
         return html
