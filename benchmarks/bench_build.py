@@ -92,8 +92,8 @@ def main() -> None:
             r = results[count][name]
             print(
                 f"{count:>6} | {name:34} {r['seconds']:7.1f} s {r['peak_mib']:6.0f} MiB {r['site_mib']:7.1f} MiB"
-                f" | vs plain: time {r['seconds'] / plain['seconds']:.2f}x memory {r['peak_mib'] / plain['peak_mib']:.2f}x"
-                f" size {r['site_mib'] / plain['site_mib']:.2f}x",
+                f" | vs plain: time {r['seconds'] / plain['seconds']:.2f}x"
+                f" memory {r['peak_mib'] / plain['peak_mib']:.2f}x size {r['site_mib'] / plain['site_mib']:.2f}x",
                 flush=True,
             )
         core, full = results[count]["plugin, analytics off"], results[count]["plugin (with trends and charts)"]
