@@ -81,16 +81,18 @@ def postmortem(i: int, rng: random.Random) -> tuple[str, str]:
     )
     severity = rng.choice(["SEV1", "SEV2", "SEV3", "SEV4"])
     services = rng.sample(SERVICES, rng.randint(1, 2))
+    priorities = [f"P{rng.randint(1, 3)}" for _ in range(rng.randint(1, 4))]
     items = [
         {
             "id": n,
             "action": f"Add {rng.choice(WORDS)} {rng.choice(WORDS)} checks to the {services[0]} pipeline",
             "owner": f"@team-{rng.randrange(12)}",
-            "priority": f"P{rng.randint(1, 3)}",
-            "due": (day + dt.timedelta(days=rng.randrange(7, 120))).isoformat(),
+            "priority": priority,
+            # P1 items of major incidents are due within 30 days (rule action-item-p1-due)
+            "due": (day + dt.timedelta(days=rng.randrange(7, 30 if priority == "P1" else 120))).isoformat(),
             "status": rng.choice(STATUSES),
         }
-        for n in range(1, rng.randint(2, 5))
+        for n, priority in enumerate(priorities, 1)
     ]
     front_items = "\n".join(
         f'  - id: {a["id"]}\n    action: {a["action"]}\n    owner: "{a["owner"]}"\n'

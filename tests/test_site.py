@@ -182,3 +182,13 @@ def test_analytics_off_leaves_out_trends_charts_and_exports(tmp_path: Path) -> N
     assert not (site / "assets" / "postmortem-kb" / "plotly.min.js").exists()
     assert "data-pmkb-chart" not in (site / "index.html").read_text()
     assert (site / "incidents" / "index.html").is_file() and (site / "schema" / "postmortem.schema.json").is_file()
+
+
+def test_blameless_findings_reach_the_build_log(tmp_path: Path) -> None:
+    blameful = base(("A flag payload crashed checkout pods for 52 minutes.", "Alice broke production at 15:02."))
+    make_site(tmp_path, {"2025-01-14-a.md": blameful})
+    built = build(tmp_path)
+    assert built.returncode == 1
+    assert "docs/2025-01-14-a.md:42:1: warning [blameless-person-failed]" in built.log
+    guide = build(tmp_path, strict=False).html("handbook/blameless/index.html")
+    assert "blameless-person-failed" in guide and "Instead of" in guide

@@ -60,6 +60,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     optional_sections = c.ListOfItems(c.Type(str), default=list(DEFAULT_OPTIONAL_SECTIONS))
     blameless = c.Choice(("warn", "error", "off"), default="warn")
     repeat_window_days = c.Type(int, default=90)
+    p1_due_days = c.Type(int, default=30)
     drafts = c.Choice(("show", "hide"), default="show")
     analytics = c.Type(bool, default=True)
     pages = c.SubConfig(PagesConfig)
@@ -76,6 +77,7 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         file_pattern=config.file_pattern,
         blameless=config.blameless,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         repeat_window_days=config.repeat_window_days,
+        p1_due_days=config.p1_due_days,
         docs_dir=docs_dir,
         analytics=config.analytics,
         drafts=config.drafts,  # type: ignore[arg-type]  # c.Choice guarantees the literal

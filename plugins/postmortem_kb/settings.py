@@ -108,6 +108,8 @@ class Settings:
     file_pattern: str = DEFAULT_FILE_PATTERN
     blameless: BlamelessLevel = "warn"
     repeat_window_days: int = 90
+    # P1 action items of major incidents are due within this many days of the incident.
+    p1_due_days: int = 30
     docs_dir: str = "postmortems"
     drafts: DraftsMode = "show"
     # Trends page, charts and data exports (pandas + plotly); off leaves only the checked pages.

@@ -10,17 +10,19 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import pandas as pd
-from postmortem_analytics import exports
+from typing import TYPE_CHECKING
 
 from .corpus import Corpus
-from .pages import handbook, incidents, services, trends
+from .pages import handbook, incidents, services
 from .pages.card import draft_banner, summary_card
 from .pages.html import Link
+from .pages.trends_markdown import HOME_MARKER, TRENDS_MARKDOWN
 from .records import Incident
 from .schema import front_matter_schema
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SLOT = '<div data-pmkb-slot="{name}"></div>'
 
@@ -51,7 +53,7 @@ class SitePlan:
             f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
         }
         if self.settings.analytics:
-            pages[f"{paths.trends}/index.md"] = (trends.TRENDS_MARKDOWN, True)
+            pages[f"{paths.trends}/index.md"] = (TRENDS_MARKDOWN, True)
         for slug in self.groups:
             pages[f"{paths.services}/{slug}/index.md"] = (services.service_markdown(slug), False)
         for name, markdown in handbook.handbook_pages(self.settings).items():
@@ -60,12 +62,18 @@ class SitePlan:
 
     @cached_property
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        # pandas and plotly are imported here, not at module level: with `analytics: false`
+        # a build never pays their import time and memory.
+        from .pages import trends
+
         return trends.frames(self.incidents, self.today)
 
     def exports(self) -> dict[str, str]:
         """src_uri -> content of the data files published with the site."""
         files = {"schema/postmortem.schema.json": json.dumps(front_matter_schema(self.settings), indent=2) + "\n"}
         if self.settings.analytics:
+            from postmortem_analytics import exports
+
             frame, items = self.frames
             files["exports/incidents.json"] = exports.incidents_json(frame)
             files["exports/incidents.csv"] = exports.incidents_csv(frame)
@@ -75,27 +83,35 @@ class SitePlan:
     def fill(self, src_uri: str, html: str, link: Link) -> str:
         """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
         paths = self.settings.pages
-        if trends.HOME_MARKER in html:
-            charts = trends.home_charts_html(*self.frames, self.settings, self.today) if self.settings.analytics else ""
-            html = html.replace(trends.HOME_MARKER, charts)
+        if HOME_MARKER in html:
+            html = html.replace(HOME_MARKER, self._charts("home"))
         if src_uri == f"{paths.trends}/index.md":
-            return html.replace(SLOT.format(name="trends"), trends.trends_html(*self.frames, self.settings, self.today))
+            return html.replace(SLOT.format(name="trends"), self._charts("trends"))
         if src_uri == f"{paths.incidents}/index.md":
-            return html.replace(
-                SLOT.format(name="incidents"), incidents.incidents_table(self.incidents, self.settings, link)
-            )
+            table = incidents.incidents_table(self.incidents, self.settings, link)
+            return html.replace(SLOT.format(name="incidents"), table)
         if src_uri == f"{paths.services}/index.md":
             table = services.services_index(self.groups, self.settings, link, self.today)
             return html.replace(SLOT.format(name="services"), table)
         if src_uri.startswith(f"{paths.services}/") and src_uri.endswith("/index.md"):
             slug = src_uri[len(paths.services) + 1 : -len("/index.md")]
             if slug in self.groups:
-                charts = (
-                    trends.service_charts_html(self.frames[0], slug, self.settings) if self.settings.analytics else ""
-                )
+                charts = self._charts("service", slug)
                 page = services.service_page(slug, self.groups[slug], self.settings, link, self.today, charts)
                 return html.replace(f'<div data-pmkb-slot="service" data-service="{slug}"></div>', page)
         return html
+
+    def _charts(self, where: str, slug: str = "") -> str:
+        if not self.settings.analytics:
+            return ""
+        from .pages import trends
+
+        frame, items = self.frames
+        if where == "trends":
+            return trends.trends_html(frame, items, self.settings, self.today)
+        if where == "home":
+            return trends.home_charts_html(frame, items, self.settings, self.today)
+        return trends.service_charts_html(frame, slug, self.settings)
 
     def decorate(self, src_uri: str, output: str, link: Link) -> str:
         """Put the summary card (and a draft banner) under a postmortem's title in the finished page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from ..rules.blameless import BLAMELESS_RULES
 from ..settings import Settings
 from .html import esc
 
@@ -61,6 +62,10 @@ def template_markdown(settings: Settings) -> str:
 def blameless_markdown() -> str:
     principles = "\n".join(f"- {p}" for p in BLAMELESS_PRINCIPLES)
     rows = "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in REFRAMINGS)
+    rules = "".join(
+        f"<tr><td><code>{r.id}</code></td><td>{esc(r.message)}</td><td>{esc(r.example)}</td><td>{esc(r.reframing)}</td></tr>"
+        for r in BLAMELESS_RULES
+    )
     return (
         "---\ntitle: Blameless postmortems\n---\n\n# Blameless postmortems\n\n"
         "An incident review that blames a person teaches everyone to hide the next incident. "
@@ -68,7 +73,14 @@ def blameless_markdown() -> str:
         f"## Principles\n\n{principles}\n\n"
         "## Instead of ... say\n\n"
         '<table class="pmkb-table"><thead><tr><th>Instead of</th><th>Say</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>\n"
+        f"<tbody>{rows}</tbody></table>\n\n"
+        "## What `pmkb check` flags\n\n"
+        "These rules run on every postmortem body (not on code, inline code or block quotes). Their level is "
+        "the plugin's `blameless` option: `warn` (default), `error` or `off`. To quote someone verbatim, end the "
+        "line with `<!-- blameless: ignore -->`, or wrap the passage in `<!-- blameless: off -->` and "
+        "`<!-- blameless: on -->` lines.\n\n"
+        '<table class="pmkb-table"><thead><tr><th>Rule</th><th>Flags</th><th>Example</th><th>Instead</th></tr></thead>'
+        f"<tbody>{rules}</tbody></table>\n"
     )
 
 

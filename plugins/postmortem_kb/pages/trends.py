@@ -14,18 +14,9 @@ from ..records import Incident
 from ..settings import Settings
 from .figures import figure_html
 from .html import duration, esc, number
+from .trends_markdown import HOME_MARKER, TRENDS_MARKDOWN
 
-TRENDS_MARKDOWN = """---
-title: Trends
-search:
-  exclude: true
----
-
-# Incident trends
-
-<div data-pmkb-slot="trends"></div>
-"""
-HOME_MARKER = "<!-- postmortems:charts -->"
+__all__ = ["HOME_MARKER", "TRENDS_MARKDOWN", "frames", "home_charts_html", "service_charts_html", "trends_html"]
 
 
 def frames(incidents: Sequence[Incident], today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,7 +11,19 @@ from ..findings import Finding, Position
 from ..model import FrontMatter
 from ..parsing import ParsedFile
 from ..settings import Settings
-from . import action_items, completeness, html, placeholders, root_cause, sections, timeline, types, unknown_keys
+from . import (
+    action_items,
+    action_quality,
+    blameless,
+    completeness,
+    html,
+    placeholders,
+    root_cause,
+    sections,
+    timeline,
+    types,
+    unknown_keys,
+)
 from .catalogue import RULES
 from .context import Context
 
@@ -27,7 +39,9 @@ CHECKERS: tuple[Checker, ...] = (
     timeline.check,
     action_items.check,
     completeness.check,
+    action_quality.check,
     sections.check,
+    blameless.check,
 )
 
 

@@ -50,4 +50,16 @@ RULES: dict[str, RuleInfo] = {
     "section-order": RuleInfo("error", "a required section is out of order"),
     "section-empty": RuleInfo("error", "a required section is empty"),
     "placeholder": RuleInfo("error", "a template placeholder {...} is left in"),
+    # blameless language (level from the `blameless` option: warn, error or off)
+    "blameless-human-error": RuleInfo("warning", '"human error" and the like name a person, not a cause'),
+    "blameless-person-failed": RuleInfo(
+        "warning", "a person (name, @handle, pronoun, role) as the subject of a failure"
+    ),
+    "blameless-counterfactual": RuleInfo("warning", '"should have known", "didn\'t test": hindsight judgements'),
+    "blameless-blame-word": RuleInfo("warning", '"careless", "negligent", "at fault", "mistake by" ...'),
+    "blameless-why-didnt": RuleInfo("warning", '"why didn\'t they ...": asks who, not what'),
+    # action-item quality
+    "action-item-verb": RuleInfo("warning", "an action item does not start with a verb"),
+    "action-item-vague": RuleInfo("warning", 'a vague action item ("investigate", "improve", "be more careful" ...)'),
+    "action-item-p1-due": RuleInfo("warning", "a P1 item of a major incident is due too long after the incident"),
 }

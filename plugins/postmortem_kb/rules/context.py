@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..findings import Finding, Position
+from ..findings import Finding, Level, Position
 from ..model import FrontMatter
 from ..parsing import ParsedFile
 from ..parsing.action_table import ActionTable, find_action_table
@@ -28,8 +28,9 @@ class Context:
     def meta(self) -> dict[str, Any]:
         return self.doc.front_matter.data
 
-    def finding(self, rule: str, pos: Position, message: str) -> Finding:
-        return Finding(self.doc.path, pos.line, pos.col, RULES[rule].level, rule, message)
+    def finding(self, rule: str, pos: Position, message: str, level: Level | None = None) -> Finding:
+        """A finding at its catalogue level, unless a setting (e.g. `blameless: error`) overrides it."""
+        return Finding(self.doc.path, pos.line, pos.col, level or RULES[rule].level, rule, message)
 
     def key_pos(self, *path: str | int) -> Position:
         return self.doc.front_matter.positions.key(path)
