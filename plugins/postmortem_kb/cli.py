@@ -11,10 +11,12 @@ from pathlib import Path
 import click
 
 from . import scaffold
-from .check import check_paths
+from .changes import GitError, changed_files
+from .check import CheckResult, check_paths, find_postmortems
 from .config import ConfigError, LoadedConfig, load_settings
 from .reporters import REPORTERS
 from .schema import front_matter_schema
+from .settings import Settings
 
 
 class UsageFailure(click.ClickException):
@@ -50,15 +52,22 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Report only postmortems added or modified since REF (its merge base with HEAD); "
+    "the whole corpus is still loaded.",
+)
 @config_option
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, config_file: Path | None) -> None:
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, changed_since: str | None, config_file: Path | None) -> None:
     """Validate postmortems against the template.
 
     With no PATH, every postmortem under mkdocs.yml's docs_dir is checked.
 
     \b
-    Example:
+    Examples:
         pmkb check postmortems/2024-03-05-checkout-outage.md --format github
+        pmkb check --changed-since origin/main --format github
     """
     loaded = _load(config_file)
     if not paths:
@@ -68,6 +77,8 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, config_file: Path | N
             raise UsageFailure(f"docs_dir {loaded.docs_dir} from {loaded.config_file} does not exist")
         paths = (_relative(loaded.docs_dir),)
     result = check_paths(list(paths), loaded.settings)
+    if changed_since is not None:
+        result = _only_changed(result, changed_since, list(paths), loaded.settings)
     click.echo(REPORTERS[fmt](result), nl=False)
     errors, warnings = result.count("error"), result.count("warning")
     click.echo(f"{result.files} postmortem(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
@@ -172,6 +183,17 @@ def schema(output: Path | None, config_file: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _only_changed(result: CheckResult, ref: str, paths: list[Path], settings: Settings) -> CheckResult:
+    """Findings of the changed postmortems only; every postmortem was loaded and checked."""
+    try:
+        changed = changed_files(ref, Path.cwd())
+    except GitError as exc:
+        raise UsageFailure(f"--changed-since {ref}: {exc}") from None
+    checked = {f.resolve() for p in paths for f in (find_postmortems(p, settings) if p.is_dir() else [p])}
+    kept = [f for f in result.findings if Path(f.path).resolve() in changed]
+    return CheckResult(kept, files=len(checked & changed))
 
 
 def _relative(path: Path) -> Path:

@@ -51,8 +51,12 @@ class BlamelessRule:
     message: str
     reframing: str
     example: str  # a blameful sentence the rule catches, shown in the guide
+    # Words without which no pattern can match: one cheap search skips most prose lines.
+    trigger: re.Pattern[str]
 
     def matches(self, text: str) -> Iterator[re.Match[str]]:
+        if not self.trigger.search(text):
+            return
         for pattern in self.patterns:
             for match in pattern.finditer(text):
                 subject = match.groupdict().get("subject")
@@ -75,6 +79,7 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         'Describe what the process or tooling allowed: "The process allowed a manual step to reach production '
         'unchecked."',
         "The root cause was human error.",
+        _rx(r"error|mistake|failure"),
     ),
     BlamelessRule(
         "blameless-counterfactual",
@@ -95,6 +100,7 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         "a counterfactual judges with hindsight",
         'Say what made it hard: "Testing didn\'t catch this because the suite has no case for it."',
         "The on-call engineer should have known better.",
+        _rx(r"should|could|did|never"),
     ),
     BlamelessRule(
         "blameless-person-failed",
@@ -106,6 +112,9 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         "a person is the subject of a failure",
         'Make the system the subject: "A deploy introduced a regression that our checks did not catch."',
         "Alice broke production with a bad deploy.",
+        _rx(
+            r"broke|forgot|missed|neglected|ignored|overlooked|botched|messed|screwed|caused|failed|did|never|pushed|deleted|dropped|mistakenly|accidentally|carelessly|wrongly"
+        ),
     ),
     BlamelessRule(
         "blameless-blame-word",
@@ -119,6 +128,7 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         "blame word",
         'Describe the condition, not the person: "The tooling allowed a destructive command without confirmation."',
         "A careless mistake by the DBA dropped the table.",
+        _rx(r"careless|negligen|sloppy|lazy|incompeten|reckless|culprit|blame|fault|mistake|stupid"),
     ),
     BlamelessRule(
         "blameless-why-didnt",
@@ -129,6 +139,7 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         '"why didn\'t they ..." asks who, not what',
         'Ask what made it hard: "What made the dashboard hard to find during the incident?"',
         "Why didn't they check the dashboard?",
+        _rx(r"why"),
     ),
 )
 
