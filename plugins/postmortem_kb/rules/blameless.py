@@ -141,7 +141,8 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         'Describe the condition, not the person: "The tooling allowed a destructive command without confirmation."',
         "A careless mistake by the DBA dropped the table.",
         _trigger(
-            "careless carelessly carelessness negligent negligence sloppy lazy incompetent incompetence reckless recklessly culprit blame blamed fault mistake stupid stupidity"
+            "careless carelessly carelessness negligent negligence sloppy lazy incompetent incompetence reckless "
+            "recklessly culprit blame blamed fault mistake stupid stupidity"
         ),
     ),
     BlamelessRule(
