@@ -22,6 +22,7 @@ from .metrics import (
     severity_mix,
 )
 
+MAX_POINTS = 300
 SEVERITY_COLOURS = ("#c62828", "#ef6c00", "#f9a825", "#607d8b")
 PHASES = (
     ("ttd_min", "Detect (TTD)", "#5c6bc0"),
@@ -99,12 +100,14 @@ def duration_by_severity(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Fig
     fig = go.Figure()
     for severity in [s for s in levels if s in set(frame["severity"])]:
         rows = frame[frame["severity"] == severity]
+        # Every incident as a point (with its title) while that stays readable; outliers only beyond.
+        every = len(rows) <= MAX_POINTS
         fig.add_box(
             y=(rows["ttr_min"] / 60).round(2),
             name=_tick(severity, len(rows)),
-            boxpoints="all",
+            boxpoints="all" if every else "outliers",
             marker_color=_severity_colour(severity, levels),
-            hovertext=rows["title"],
+            hovertext=rows["title"] if every else None,
         )
     return _layout(
         fig,

@@ -19,7 +19,8 @@ def _plain(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     for column in out.columns:
         series = out[column]
         if isinstance(series.dtype, pd.DatetimeTZDtype):
-            out[column] = series.map(lambda v: v.isoformat().replace("+00:00", "Z") if pd.notna(v) else None)
+            # the frame holds timestamps in UTC (frames.py); vectorised formatting, not a map over rows
+            out[column] = series.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(series.notna(), None)
         elif pd.api.types.is_datetime64_any_dtype(series):
             out[column] = series.dt.strftime("%Y-%m-%d").where(series.notna(), None)
     return out
@@ -27,7 +28,10 @@ def _plain(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 def incidents_json(frame: pd.DataFrame) -> str:
     records = _plain(frame, INCIDENT_COLUMNS).astype(object).where(lambda f: f.notna(), None).to_dict("records")
-    return json.dumps({"columns": list(INCIDENT_COLUMNS), "incidents": records}, indent=1, ensure_ascii=False)
+    # compact: with indent the json module falls back to its pure-Python encoder
+    return json.dumps(
+        {"columns": list(INCIDENT_COLUMNS), "incidents": records}, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def incidents_csv(frame: pd.DataFrame) -> str:
