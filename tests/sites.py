@@ -66,3 +66,18 @@ def base(*replacements: tuple[str, str]) -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text
+
+
+UNRELATED = (
+    ("title: Checkout returned 502s after a config push", "title: Search slowed during a reindex"),
+    ("services: [checkout-api]", "services: [search-api]"),
+    ("root_cause_category: config-change", "root_cause_category: capacity"),
+    ("The client could not parse the new payload shape.", "Segment merges saturated the disks of the cluster."),
+    ("- No schema for flag payloads.", "- The batch job had no write budget."),
+    ("1. Why? The payload shape changed without validation.", "1. Why? Merges competed with queries for I/O."),
+)
+
+
+def unrelated(*replacements: tuple[str, str]) -> str:
+    """A valid postmortem on another service with another cause and wording than base()."""
+    return base(*UNRELATED, *replacements)

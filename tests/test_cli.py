@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from postmortem_kb.cli import main
 
 from .conftest import GOLDEN_BASE, REFERENCE_KB, ROOT
+from .sites import unrelated
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def kb(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(GOLDEN_BASE, docs / "2025-01-14-clean.md")
-    broken = GOLDEN_BASE.read_text().replace("  detected: 2025-01-14T15:06:00Z", "  detected: 2025-01-14T14:06:00Z")
+    broken = unrelated(("  detected: 2025-01-14T15:06:00Z", "  detected: 2025-01-14T14:06:00Z"))
     (docs / "2025-01-15-broken.md").write_text(broken)
     (tmp_path / "mkdocs.yml").write_text("site_name: t\ndocs_dir: docs\nplugins:\n  - search\n")
     return tmp_path
@@ -46,7 +47,8 @@ def test_reference_kb_passes_strict(runner: CliRunner, monkeypatch: pytest.Monke
     assert f"{len(list(REFERENCE_KB.glob('2*.md')))} postmortem(s) checked: 0 error(s), 0 warning(s)" in result.stderr
 
 
-def test_check_clean_file_exits_0(runner: CliRunner, kb: Path) -> None:
+def test_check_clean_file_exits_0(runner: CliRunner, kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(kb)
     result = runner.invoke(main, ["check", str(kb / "docs" / "2025-01-14-clean.md")])
     assert result.exit_code == 0
     assert result.stdout == ""

@@ -19,6 +19,7 @@ from postmortem_kb.findings import Finding
 from postmortem_kb.reporters import github
 
 from .conftest import GOLDEN_BASE, ROOT
+from .sites import unrelated
 
 BROKEN = GOLDEN_BASE.read_text().replace("  detected: 2025-01-14T15:06:00Z", "  detected: 2025-01-14T14:06:00Z")
 
@@ -42,7 +43,7 @@ def repo(tmp_path: Path) -> Path:
     docs.mkdir()
     (tmp_path / "mkdocs.yml").write_text("site_name: t\ndocs_dir: postmortems\n")
     (docs / "2025-01-01-old-broken.md").write_text(BROKEN)  # broken, but already on main
-    (docs / "2025-01-02-old-clean.md").write_text(GOLDEN_BASE.read_text())
+    (docs / "2025-01-02-old-clean.md").write_text(unrelated())
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "base")
@@ -68,6 +69,11 @@ def test_changed_since_reports_only_added_or_modified_postmortems(repo: Path, mo
     assert lines == [
         "::warning file=postmortems/2025-01-02-old-clean.md,line=10,col=1,title=pmkb [unknown-key]::unknown key "
         "`detecton`; did you mean `detection`?",
+        # cross-file: the whole corpus is loaded, so the new file is compared with the one on main
+        "::warning file=postmortems/2025-02-01-new.md,line=2,col=1,title=pmkb [similar-incident]::resembles the "
+        "earlier incident 2025-01-01-old-broken (2025-01-14): same root cause `config-change` on checkout-api, "
+        "0 days apart; similar root-cause text (payload, shape, client, parse). If it is a repeat, add it to "
+        "`related` and check whether that incident's fixes covered this one",
         "::error file=postmortems/2025-02-01-new.md,line=13,col=13,title=pmkb [timeline-order]::timeline.detected "
         "(2025-01-14T14:06:00+00:00) is before timeline.started (2025-01-14T15:02:00+00:00); expected started <= "
         "detected <= acknowledged <= diagnosed <= mitigated <= resolved",

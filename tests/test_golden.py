@@ -21,7 +21,7 @@ from .conftest import GOLDEN_BASE, TESTS
 
 CASE_DIR = TESTS / "golden" / "cases"
 # Rules about a directory rather than a file; covered in test_cli.py.
-DIRECTORY_RULES = {"no-postmortems"}
+DIRECTORY_RULES = {"no-postmortems", "similar-incident"}  # several files: test_cli.py, test_relations.py
 
 
 def _load(path: Path) -> dict[str, Any]:

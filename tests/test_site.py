@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from postmortem_kb.cli import main
 
 from .conftest import REFERENCE_KB, ROOT
-from .sites import base, build, make_site
+from .sites import base, build, make_site, unrelated
 
 XSS = "<script>alert(1)</script>"
 
@@ -74,7 +74,7 @@ def test_draft_banner(reference: Path) -> None:
 
 
 def test_postmortems_stay_out_of_an_automatic_nav(tmp_path: Path) -> None:
-    make_site(tmp_path, {"2025-01-14-a.md": base(), "2025-01-15-b.md": base()})
+    make_site(tmp_path, {"2025-01-14-a.md": base(), "2025-01-15-b.md": unrelated()})
     assert build(tmp_path).returncode == 0
     home = (tmp_path / "site" / "index.html").read_text()
     nav_links = set(re.findall(r'<a href="([^"]*)" class="md-nav__link', home))
@@ -90,7 +90,7 @@ def test_broken_postmortem_fails_strict_build_with_located_findings(tmp_path: Pa
         ("  detected: 2025-01-14T15:06:00Z", "  detected: 2025-01-14T14:06:00Z"),
         ("detection: alert", "detecton: alert"),
     )
-    make_site(tmp_path, {"2025-01-14-ok.md": base(), "2025-01-15-broken.md": broken})
+    make_site(tmp_path, {"2025-01-14-ok.md": unrelated(), "2025-01-15-broken.md": broken})
     built = build(tmp_path)
     assert built.returncode == 1
     assert "docs/2025-01-15-broken.md:13:13: error [timeline-order]" in built.log
@@ -131,7 +131,7 @@ def test_front_matter_html_is_escaped_everywhere(tmp_path: Path) -> None:
 
 def test_drafts_hide_leaves_drafts_out(tmp_path: Path) -> None:
     draft = base(("status: Published", "status: Draft"))
-    make_site(tmp_path, {"2025-01-14-draft.md": draft, "2025-01-15-done.md": base()}, "      drafts: hide")
+    make_site(tmp_path, {"2025-01-14-draft.md": draft, "2025-01-15-done.md": unrelated()}, "      drafts: hide")
     built = build(tmp_path)
     assert built.returncode == 0, built.log
     assert not (tmp_path / "site" / "2025-01-14-draft").exists()

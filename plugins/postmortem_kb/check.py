@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .corpus import build_corpus, load_entry, relation_findings
+from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
-from .model import FrontMatter
-from .parsing import ParsedFile, ParseError, parse_text
-from .parsing.source import decode
-from .rules import RULES, judge
+from .parsing import ParsedFile
 from .settings import Settings
 
 
@@ -25,33 +24,6 @@ class CheckResult:
 
     def exit_code(self, *, strict: bool) -> int:
         return 1 if fails(self.findings, strict=strict) else 0
-
-
-@dataclass
-class Evaluation:
-    """One file judged: its parse (None when unparseable), findings and validated front matter."""
-
-    doc: ParsedFile | None
-    findings: list[Finding]
-    model: FrontMatter | None = None
-
-
-def evaluate_text(path: str, text: str, settings: Settings) -> Evaluation:
-    """Parse and judge one postmortem's text; bad input gives findings, never an exception."""
-    try:
-        doc = parse_text(path, text)
-    except ParseError as exc:
-        return Evaluation(None, [_parse_finding(path, exc)])
-    findings, model = judge(doc, settings)
-    return Evaluation(doc, findings, model)
-
-
-def evaluate_bytes(path: str, data: bytes, settings: Settings) -> Evaluation:
-    try:
-        text = decode(data)
-    except ParseError as exc:
-        return Evaluation(None, [_parse_finding(path, exc)])
-    return evaluate_text(path, text, settings)
 
 
 def check_text(path: str, text: str, settings: Settings) -> tuple[ParsedFile | None, list[Finding]]:
@@ -70,7 +42,7 @@ def check_file(path: Path, settings: Settings, display: str | None = None) -> li
         data = path.read_bytes()
     except OSError as exc:
         return [Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}")]
-    return check_bytes(name, data, settings)[1]
+    return list(load_entry(name, name, data, settings).findings)
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
@@ -82,9 +54,14 @@ def find_postmortems(root: Path, settings: Settings) -> list[Path]:
     return found
 
 
-def check_paths(paths: Sequence[Path], settings: Settings) -> CheckResult:
-    """Directories are searched by file-name pattern; files named explicitly are always checked."""
+def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | None = None) -> CheckResult:
+    """Directories are searched by file-name pattern; files named explicitly are always checked.
+
+    Cross-file findings (an earlier incident this one resembles) compare each checked file
+    with the others and, when given, every postmortem under `corpus_dir` (the docs_dir).
+    """
     result = CheckResult()
+    checked: list[tuple[str, Path]] = []
     for target in paths:
         files = find_postmortems(target, settings) if target.is_dir() else [target]
         if target.is_dir() and not files:
@@ -101,9 +78,24 @@ def check_paths(paths: Sequence[Path], settings: Settings) -> CheckResult:
         for file in files:
             result.files += 1
             result.findings.extend(check_file(file, settings))
+            checked.append((str(file), file))
+    result.findings.extend(_cross_file(checked, settings, corpus_dir))
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def _parse_finding(path: str, exc: ParseError) -> Finding:
-    return Finding(path, exc.line, exc.col, RULES[exc.rule].level, exc.rule, exc.message)
+def _cross_file(checked: list[tuple[str, Path]], settings: Settings, corpus_dir: Path | None) -> list[Finding]:
+    files = {file.resolve(): name for name, file in checked}
+    for file in find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []:
+        files.setdefault(file.resolve(), str(file))
+    corpus = build_corpus(_read(files), settings)
+    wanted = {name for name, _file in checked}
+    return [f for f in relation_findings(corpus, settings) if f.path in wanted]
+
+
+def _read(files: dict[Path, str]) -> Iterator[tuple[str, str, bytes]]:
+    for path, name in files.items():
+        try:
+            yield name, name, path.read_bytes()
+        except OSError:
+            continue  # reported by check_file for checked files; others are context only

@@ -76,7 +76,8 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, changed_since: str | 
         if not loaded.docs_dir.is_dir():
             raise UsageFailure(f"docs_dir {loaded.docs_dir} from {loaded.config_file} does not exist")
         paths = (_relative(loaded.docs_dir),)
-    result = check_paths(list(paths), loaded.settings)
+    corpus_dir = loaded.docs_dir if loaded.config_file is not None else None
+    result = check_paths(list(paths), loaded.settings, corpus_dir)
     if changed_since is not None:
         result = _only_changed(result, changed_since, list(paths), loaded.settings)
     click.echo(REPORTERS[fmt](result), nl=False)

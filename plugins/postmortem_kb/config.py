@@ -60,6 +60,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     optional_sections = c.ListOfItems(c.Type(str), default=list(DEFAULT_OPTIONAL_SECTIONS))
     blameless = c.Choice(("warn", "error", "off"), default="warn")
     repeat_window_days = c.Type(int, default=90)
+    similarity_threshold = c.Type(float, default=0.18)
     p1_due_days = c.Type(int, default=30)
     drafts = c.Choice(("show", "hide"), default="show")
     analytics = c.Type(bool, default=True)
@@ -77,6 +78,7 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         file_pattern=config.file_pattern,
         blameless=config.blameless,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         repeat_window_days=config.repeat_window_days,
+        similarity_threshold=config.similarity_threshold,
         p1_due_days=config.p1_due_days,
         docs_dir=docs_dir,
         analytics=config.analytics,

@@ -11,9 +11,11 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .check import evaluate_bytes
-from .findings import Finding
+from .evaluate import evaluate_bytes
+from .findings import Finding, Position
 from .records import Incident, incident_from
+from .relations import find_relations
+from .rules import RULES
 from .settings import Settings
 
 
@@ -21,6 +23,8 @@ from .settings import Settings
 class Entry:
     findings: tuple[Finding, ...]
     incident: Incident | None  # None when the front matter does not fit the model
+    path: str = ""  # as findings name it
+    anchor: Position = field(default_factory=Position)  # where file-level findings point
 
 
 @dataclass
@@ -55,9 +59,10 @@ def load_entry(src_uri: str, display_path: str, data: bytes, settings: Settings)
 
 def _evaluate(src_uri: str, display_path: str, data: bytes, settings: Settings) -> Entry:
     result = evaluate_bytes(display_path, data, settings)
-    if result.doc is None or result.model is None:
-        return Entry(tuple(result.findings), None)
-    return Entry(tuple(result.findings), incident_from(result.doc, result.model, src_uri))
+    incident = None
+    if result.doc is not None and result.model is not None:
+        incident = incident_from(result.doc, result.model, src_uri)
+    return Entry(tuple(result.findings), incident, display_path, result.anchor)
 
 
 def build_corpus(files: Iterable[tuple[str, str, bytes]], settings: Settings) -> Corpus:
@@ -66,3 +71,27 @@ def build_corpus(files: Iterable[tuple[str, str, bytes]], settings: Settings) ->
     for src_uri, display_path, data in files:
         corpus.entries[src_uri] = load_entry(src_uri, display_path, data, settings)
     return corpus
+
+
+def relation_findings(corpus: Corpus, settings: Settings) -> list[Finding]:
+    """Review-time detection: a postmortem that resembles an earlier incident it does not list
+    in `related` gets a warning naming that incident, so the author and reviewers see it."""
+    entries = {e.incident.stem: e for e in corpus.entries.values() if e.incident is not None}
+    reasons: dict[tuple[str, str], list[str]] = {}
+    for rel in find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold):
+        later = entries[rel.b].incident
+        if rel.kind != "manual" and later is not None and rel.a not in later.related:
+            reasons.setdefault((rel.a, rel.b), []).append(rel.reason)
+    out = []
+    for (a, b), why in reasons.items():
+        later_entry, earlier = entries[b], entries[a].incident
+        assert earlier is not None
+        out.append(
+            Finding(
+                later_entry.path, later_entry.anchor.line, later_entry.anchor.col,
+                RULES["similar-incident"].level, "similar-incident",
+                f"resembles the earlier incident {a} ({earlier.date.isoformat()}): {'; '.join(why)}. "
+                "If it is a repeat, add it to `related` and check whether that incident's fixes covered this one",
+            )
+        )  # fmt: skip
+    return sorted(out, key=Finding.sort_key)

@@ -17,7 +17,7 @@ from mkdocs.utils import get_relative_url
 
 from .clock import today
 from .config import PostmortemsConfig, to_settings
-from .corpus import build_corpus
+from .corpus import build_corpus, relation_findings
 from .pages.html import Link
 from .settings import Settings
 from .site import SitePlan
@@ -53,10 +53,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         ]
         root = os.path.dirname(config.config_file_path or ".")
         corpus = build_corpus(((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems), self.settings)
-        for finding in corpus.findings:
-            log.warning(
-                f"{finding.path}:{finding.line}:{finding.col}: {finding.level} [{finding.rule}] {finding.message}"
-            )
+        # Every finding as a warning, so that --strict reports all of them and then fails.
+        for f in [*corpus.findings, *relation_findings(corpus, self.settings)]:
+            log.warning(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
         self.plan = SitePlan(self.settings, corpus, today())
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
         for file in postmortems:

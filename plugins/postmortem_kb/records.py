@@ -65,6 +65,9 @@ class Incident:
     smes: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     action_items: tuple[ActionItemRecord, ...] = ()
+    # Prose of the Root Cause Analysis section (what happened, contributing factors, 5 whys):
+    # the text that similar-incident detection compares.
+    rca_text: str = ""
 
     def phase(self, start: str, end: str) -> dt.timedelta | None:
         a, b = self.timeline.get(start), self.timeline.get(end)
@@ -115,7 +118,16 @@ def incident_from(doc: ParsedFile, fm: FrontMatter, src_uri: str) -> Incident:
         smes=tuple(roles.smes or ()) if roles else (),
         related=tuple(fm.related or ()),
         action_items=_action_items(fm, doc),
+        rca_text=_rca_text(doc),
     )
+
+
+def _rca_text(doc: ParsedFile) -> str:
+    section = doc.body.section("Root Cause Analysis")
+    if section is None:
+        return ""
+    parts = [section, *section.children]
+    return "\n".join(line.text for part in parts for line in part.lines if not line.in_code)
 
 
 def _action_items(fm: FrontMatter, doc: ParsedFile) -> tuple[ActionItemRecord, ...]:

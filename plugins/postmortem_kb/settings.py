@@ -108,6 +108,8 @@ class Settings:
     file_pattern: str = DEFAULT_FILE_PATTERN
     blameless: BlamelessLevel = "warn"
     repeat_window_days: int = 90
+    # TF-IDF cosine of Root Cause Analysis text at or above which two incidents are "similar".
+    similarity_threshold: float = 0.18
     # P1 action items of major incidents are due within this many days of the incident.
     p1_due_days: int = 30
     docs_dir: str = "postmortems"

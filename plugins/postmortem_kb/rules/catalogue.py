@@ -26,6 +26,7 @@ RULES: dict[str, RuleInfo] = {
     "frontmatter-not-mapping": RuleInfo("error", "the front matter is not a mapping of keys"),
     "duplicate-key": RuleInfo("error", "a front-matter key is given twice"),
     "no-postmortems": RuleInfo("error", "a directory to check holds no postmortem files"),
+    "similar-incident": RuleInfo("warning", "resembles an earlier incident it does not list in `related`"),
     # front-matter contract
     "required-key": RuleInfo("error", "a required key is missing or empty"),
     "invalid-type": RuleInfo("error", "a value has the wrong type"),

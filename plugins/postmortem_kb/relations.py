@@ -1,0 +1,222 @@
+"""How incidents relate: listed by hand, same cause and service within a window, or similar
+root-cause text. Groups of repeats, and repeats that happened after the fixes were done.
+
+Similar text is found with TF-IDF cosine over each postmortem's Root Cause Analysis prose.
+It is explainable (the shared terms are shown), needs no model download, and suits short
+technical text whose distinctive nouns ("certificate", "replica", "quota") carry the cause.
+Candidate pairs come from an inverted index of each document's most distinctive terms, so
+the cost stays near linear instead of comparing every pair.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Literal
+
+from .records import Incident
+
+Kind = Literal["manual", "cause", "text"]
+TOP_TERMS = 12  # distinctive terms per document used to find candidate pairs
+
+# Common English plus words every postmortem uses: they say nothing about the cause.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her
+    here hers him his how i if in into is it its itself just me more most my no nor not now of off on once only
+    or other our out over own same she should so some such than that the their them then there these they this
+    those through to too under until up very was we were what when where which while who whom why will with
+    would you your yes one two three four five first second third fourth fifth per via still even much many
+    incident incidents outage customer customers minutes minute hours hour time why's whys happened cause caused
+    root team teams our us we'd made make makes without within
+    """.split()
+)
+_TOKEN = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Relation:
+    a: str  # stems, a before b in time
+    b: str
+    kind: Kind
+    reason: str
+    score: float = 1.0
+
+
+@dataclass
+class RepeatGroup:
+    incidents: list[Incident]  # oldest first
+    reasons: list[str]
+    after_fix: set[str] = field(default_factory=set)  # stems of incidents that recurred after a fix
+
+    def gaps_days(self) -> list[int]:
+        return [(b.date - a.date).days for a, b in zip(self.incidents, self.incidents[1:], strict=False)]
+
+
+def tokens(text: str, surface: dict[str, str] | None = None) -> list[str]:
+    """Stemmed content words; `surface` collects a readable word for each stem."""
+    out = []
+    for word in _TOKEN.findall(text.lower()):
+        if word in STOPWORDS:
+            continue
+        stem = _stem(word)
+        if surface is not None:
+            surface.setdefault(stem, word)
+        out.append(stem)
+    return out
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: "certificates"/"certificate", "throttled"/"throttle" meet."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("e", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def _order(a: Incident, b: Incident) -> tuple[Incident, Incident]:
+    return (a, b) if (a.timeline["started"], a.stem) <= (b.timeline["started"], b.stem) else (b, a)
+
+
+def manual_relations(incidents: Sequence[Incident]) -> list[Relation]:
+    by_stem = {i.stem: i for i in incidents}
+    out = []
+    for incident in incidents:
+        for stem in incident.related:
+            other = by_stem.get(stem)
+            if other is not None and other.stem != incident.stem:
+                first, second = _order(incident, other)
+                out.append(Relation(first.stem, second.stem, "manual", "listed as related"))
+    return out
+
+
+def cause_relations(incidents: Sequence[Incident], window_days: int) -> list[Relation]:
+    """Pairs sharing a root-cause category and a service, started within `window_days`."""
+    buckets: dict[tuple[str, str], list[Incident]] = defaultdict(list)
+    for incident in incidents:
+        for cause in incident.root_causes:
+            for service in incident.services:
+                buckets[(cause, service)].append(incident)
+    window = dt.timedelta(days=window_days)
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for (cause, service), members in buckets.items():
+        members.sort(key=lambda i: (i.timeline["started"], i.stem))
+        for index, earlier in enumerate(members):
+            for later in members[index + 1 :]:
+                if later.timeline["started"] - earlier.timeline["started"] > window:
+                    break
+                found.setdefault((earlier.stem, later.stem), (cause, service))
+    out = []
+    by_stem = {i.stem: i for i in incidents}
+    for (a, b), (cause, service) in found.items():
+        days = (by_stem[b].date - by_stem[a].date).days
+        out.append(Relation(a, b, "cause", f"same root cause `{cause}` on {service}, {days} days apart"))
+    return out
+
+
+def text_relations(incidents: Sequence[Incident], threshold: float) -> list[Relation]:
+    """Pairs whose Root Cause Analysis prose has TF-IDF cosine similarity >= threshold."""
+    surface: dict[str, str] = {}
+    docs = {i.stem: Counter(tokens(i.rca_text, surface)) for i in incidents if i.rca_text}
+    if len(docs) < 2:
+        return []
+    df: Counter[str] = Counter(term for counts in docs.values() for term in counts)
+    n = len(docs)
+    idf = {term: math.log((1 + n) / (1 + f)) + 1 for term, f in df.items()}
+    vectors = {stem: _unit({t: c * idf[t] for t, c in counts.items()}) for stem, counts in docs.items()}
+    # Terms found in very many documents are not distinctive; leaving them out of the index
+    # keeps candidate lists short on large corpora.
+    common = max(10, int(0.05 * n))
+    postings: dict[str, list[str]] = defaultdict(list)
+    for stem, vector in vectors.items():
+        top = sorted(vector, key=vector.__getitem__, reverse=True)[:TOP_TERMS]
+        for term in top:
+            if df[term] <= common:
+                postings[term].append(stem)
+    candidates: set[tuple[str, str]] = set()
+    for stems in postings.values():
+        candidates.update(combinations(sorted(stems), 2))
+    by_stem = {i.stem: i for i in incidents}
+    out = []
+    for x, y in candidates:
+        score, shared = _cosine(vectors[x], vectors[y])
+        if score >= threshold:
+            first, second = _order(by_stem[x], by_stem[y])
+            terms = ", ".join(surface.get(t, t) for t in shared[:4])
+            out.append(Relation(first.stem, second.stem, "text", f"similar root-cause text ({terms})", score))
+    return out
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {t: v / norm for t, v in vector.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> tuple[float, list[str]]:
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    products = {t: v * large[t] for t, v in small.items() if t in large}
+    shared = sorted(products, key=products.__getitem__, reverse=True)
+    return sum(products.values()), shared
+
+
+def find_relations(incidents: Sequence[Incident], window_days: int, threshold: float) -> list[Relation]:
+    return [
+        *manual_relations(incidents),
+        *cause_relations(incidents, window_days),
+        *text_relations(incidents, threshold),
+    ]
+
+
+def recurred_after_fix(earlier: Incident, later: Incident) -> bool:
+    """The earlier incident's action items were all Done, and due, before the later one started.
+
+    Postmortems record an item's status, not the day it was closed; its due date is the
+    latest day the fix was planned to land, so "Done and due before" is the honest reading.
+    """
+    items = earlier.action_items
+    start = later.timeline["started"].date()
+    return bool(items) and all(i.status == "Done" and i.due is not None and i.due <= start for i in items)
+
+
+def repeat_groups(incidents: Sequence[Incident], relations: Iterable[Relation]) -> list[RepeatGroup]:
+    """Incidents joined by cause or text relations (manual links alone do not make a repeat)."""
+    by_stem = {i.stem: i for i in incidents}
+    parent = {stem: stem for stem in by_stem}
+
+    def root(stem: str) -> str:
+        while parent[stem] != stem:
+            parent[stem] = parent[parent[stem]]
+            stem = parent[stem]
+        return stem
+
+    reasons: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for rel in relations:
+        if rel.kind == "manual" or rel.a not in by_stem or rel.b not in by_stem:
+            continue
+        parent[root(rel.a)] = root(rel.b)
+        reasons[(rel.a, rel.b)].append(rel.reason)
+    members: dict[str, list[Incident]] = defaultdict(list)
+    for stem, incident in by_stem.items():
+        members[root(stem)].append(incident)
+    groups = []
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda i: (i.timeline["started"], i.stem))
+        stems = {i.stem for i in group}
+        why = sorted({r for (a, b), rs in reasons.items() if a in stems for r in rs})
+        after = {
+            later.stem
+            for index, later in enumerate(group)
+            for earlier in group[:index]
+            if (earlier.stem, later.stem) in reasons and recurred_after_fix(earlier, later)
+        }
+        groups.append(RepeatGroup(group, why, after))
+    groups.sort(key=lambda g: (-len(g.incidents), g.incidents[-1].date), reverse=False)
+    return groups
