@@ -53,7 +53,13 @@ class Relation:
 class RepeatGroup:
     incidents: list[Incident]  # oldest first
     reasons: list[str]
-    after_fix: set[str] = field(default_factory=set)  # stems of incidents that recurred after a fix
+    # (earlier, later) stems: the later one started after every action item of the earlier was done
+    after_fix_pairs: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def after_fix(self) -> set[str]:
+        """Stems of the incidents that recurred after a fix."""
+        return {later for _earlier, later in self.after_fix_pairs}
 
     def gaps_days(self) -> list[int]:
         return [(b.date - a.date).days for a, b in zip(self.incidents, self.incidents[1:], strict=False)]
@@ -116,7 +122,7 @@ def cause_relations(incidents: Sequence[Incident], window_days: int) -> list[Rel
     by_stem = {i.stem: i for i in incidents}
     for (a, b), (cause, service) in found.items():
         days = (by_stem[b].date - by_stem[a].date).days
-        out.append(Relation(a, b, "cause", f"same root cause `{cause}` on {service}, {days} days apart"))
+        out.append(Relation(a, b, "cause", f"same root cause {cause} on {service}, {days} days apart"))
     return out
 
 
@@ -212,7 +218,7 @@ def repeat_groups(incidents: Sequence[Incident], relations: Iterable[Relation]) 
         stems = {i.stem for i in group}
         why = sorted({r for (a, b), rs in reasons.items() if a in stems for r in rs})
         after = {
-            later.stem
+            (earlier.stem, later.stem)
             for index, later in enumerate(group)
             for earlier in group[:index]
             if (earlier.stem, later.stem) in reasons and recurred_after_fix(earlier, later)

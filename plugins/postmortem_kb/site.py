@@ -13,11 +13,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .corpus import Corpus
-from .pages import handbook, incidents, services
+from .pages import action_items, handbook, incidents, repeats, services
 from .pages.card import draft_banner, summary_card
 from .pages.html import Link
 from .pages.trends_markdown import HOME_MARKER, TRENDS_MARKDOWN
 from .records import Incident
+from .relations import Relation, RepeatGroup, find_relations, repeat_groups
 from .schema import front_matter_schema
 from .settings import Settings
 
@@ -35,6 +36,32 @@ class SitePlan:
     incidents: list[Incident] = field(default_factory=list)
     groups: dict[str, list[Incident]] = field(default_factory=dict)
 
+    @cached_property
+    def relations(self) -> list[Relation]:
+        """How the visible incidents relate (manual links, same cause and service, similar text)."""
+        s = self.settings
+        return find_relations(self.incidents, s.repeat_window_days, s.similarity_threshold)
+
+    @cached_property
+    def repeat_groups(self) -> list[RepeatGroup]:
+        return repeat_groups(self.incidents, self.relations)
+
+    @cached_property
+    def _by_stem(self) -> dict[str, Incident]:
+        return {i.stem: i for i in self.incidents}
+
+    @cached_property
+    def _relations_of(self) -> dict[str, list[Relation]]:
+        out: dict[str, list[Relation]] = {}
+        for rel in self.relations:
+            out.setdefault(rel.a, []).append(rel)
+            out.setdefault(rel.b, []).append(rel)
+        return out
+
+    @cached_property
+    def _group_of(self) -> dict[str, RepeatGroup]:
+        return {i.stem: g for g in self.repeat_groups for i in g.incidents}
+
     def __post_init__(self) -> None:
         visible = self.corpus.incidents
         if self.settings.drafts == "hide":
@@ -51,6 +78,8 @@ class SitePlan:
         pages = {
             f"{paths.incidents}/index.md": (incidents.incidents_markdown(self.settings), True),
             f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
+            f"{paths.action_items}/index.md": (action_items.action_items_markdown(), False),
+            f"{paths.repeat_causes}/index.md": (repeats.repeat_causes_markdown(self.settings), False),
         }
         if self.settings.analytics:
             pages[f"{paths.trends}/index.md"] = (TRENDS_MARKDOWN, True)
@@ -93,6 +122,12 @@ class SitePlan:
         if src_uri == f"{paths.services}/index.md":
             table = services.services_index(self.groups, self.settings, link, self.today)
             return html.replace(SLOT.format(name="services"), table)
+        if src_uri == f"{paths.action_items}/index.md":
+            page = action_items.action_items_html(self.incidents, self.settings, link, self.today)
+            return html.replace(SLOT.format(name="action-items"), page)
+        if src_uri == f"{paths.repeat_causes}/index.md":
+            page = repeats.repeat_causes_html(self.repeat_groups, self.settings, link)
+            return html.replace(SLOT.format(name="repeat-causes"), page)
         if src_uri.startswith(f"{paths.services}/") and src_uri.endswith("/index.md"):
             slug = src_uri[len(paths.services) + 1 : -len("/index.md")]
             if slug in self.groups:
@@ -122,8 +157,11 @@ class SitePlan:
         entry = self.corpus.entries.get(src_uri)
         if entry is None or entry.incident is None:
             return output
-        card = summary_card(entry.incident, self.settings, link, self.today)
-        if entry.incident.status == "Draft":
+        incident = entry.incident
+        related = repeats.related_html(incident, self._relations_of.get(incident.stem, []), self._by_stem, link)
+        card = summary_card(incident, self.settings, link, self.today, related)
+        card = repeats.recurred_banner(incident, self._group_of.get(incident.stem), link) + card
+        if incident.status == "Draft":
             card = draft_banner() + card
         # The first </h1> closes the page title: the page's own H1, or the one material adds.
         end_of_title = output.find("</h1>")

@@ -105,18 +105,22 @@
     var table = form.nextElementSibling;
     if (!table || !table.tBodies.length) return;
     var count = form.querySelector("[data-pmkb-count]");
+    var noun = form.getAttribute("data-noun") || "rows";
     var apply = function () {
-      var wanted = {};
-      form.querySelectorAll("select[data-filter]").forEach(function (s) { wanted[s.dataset.filter] = s.value; });
+      var wanted = [];
+      form.querySelectorAll("select[data-filter]").forEach(function (s) {
+        if (s.value) wanted.push([s.dataset.filter, s.value]);
+      });
       var shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var ok = (!wanted.severity || row.dataset.severity === wanted.severity) &&
-          (!wanted.year || row.dataset.year === wanted.year) &&
-          (!wanted.service || (" " + row.dataset.services + " ").indexOf(" " + wanted.service + " ") >= 0);
+        // data-<filter> holds space-separated values: a row matches when it has every chosen one
+        var ok = wanted.every(function (w) {
+          return (" " + (row.dataset[w[0]] || "") + " ").indexOf(" " + w[1] + " ") >= 0;
+        });
         row.hidden = !ok;
         if (ok) shown += 1;
       });
-      if (count) count.textContent = shown + (shown === 1 ? " incident" : " incidents");
+      if (count) count.textContent = shown + " " + noun;
     };
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (e) { e.preventDefault(); });

@@ -17,13 +17,14 @@ _ROLE_LABELS = {
 _PHASE_SHORT = {"ttd": "TTD", "tta": "TTA", "ttdiag": "TTDiag", "ttf": "TTF"}
 
 
-def summary_card(incident: Incident, settings: Settings, link: Link, today: dt.date) -> str:
+def summary_card(incident: Incident, settings: Settings, link: Link, today: dt.date, related: str = "") -> str:
     facts = [
         ("Services", ", ".join(f'<a href="{link(service_uri(settings, s))}">{esc(s)}</a>' for s in incident.services)),
         ("Root cause", ", ".join(f"<code>{esc(c)}</code>" for c in incident.root_causes)),
         ("Roles", _roles(incident)),
         ("Action items", _progress(incident, today)),
         ("Impact", _impact(incident)),
+        ("Related", related),
     ]
     rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in facts if value)
     return (

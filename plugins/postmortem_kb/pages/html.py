@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..settings import Settings
 
@@ -54,6 +54,12 @@ def number(value: float | int | None) -> str:
     if value is None:
         return "–"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def filter_select(name: str, label: str, values: Sequence[str]) -> str:
+    """A <select> that kb.js uses to show only the table rows whose data-<name> holds the value."""
+    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+    return f'<label>{label} <select data-filter="{name}"><option value="">All</option>{options}</select></label>'
 
 
 def service_uri(settings: Settings, slug: str) -> str:

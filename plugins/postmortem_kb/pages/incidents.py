@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..records import Incident
 from ..settings import Settings
-from .html import Link, duration, esc, minutes, service_uri, severity_badge, severity_rank, status_badge
+from .html import Link, duration, esc, filter_select, minutes, service_uri, severity_badge, severity_rank, status_badge
 
 
 def incidents_markdown(settings: Settings) -> str:
@@ -23,7 +23,8 @@ search:
 Every postmortem in the knowledge base, newest first. Filter by severity, service or
 year; click a column heading to sort. See also: [services](../{pages.services}/index.md),
 [severity levels](../{pages.handbook}/severities.md), [incident response](../{pages.handbook}/response.md),
-[postmortem template](../{pages.handbook}/template.md), [blameless postmortems](../{pages.handbook}/blameless.md).
+[postmortem template](../{pages.handbook}/template.md), [blameless postmortems](../{pages.handbook}/blameless.md),
+[action items](../{pages.action_items}/index.md), [repeat causes](../{pages.repeat_causes}/index.md).
 
 <div data-pmkb-slot="incidents"></div>
 """
@@ -46,7 +47,7 @@ def _row(incident: Incident, settings: Settings, link: Link) -> str:
     services = ", ".join(f'<a href="{link(service_uri(settings, s))}">{esc(s)}</a>' for s in incident.services)
     total = minutes(incident.duration) or 0
     return (
-        f'<tr data-severity="{esc(incident.severity)}" data-services="{esc(" ".join(incident.services))}" '
+        f'<tr data-severity="{esc(incident.severity)}" data-service="{esc(" ".join(incident.services))}" '
         f'data-year="{incident.date.year}">'
         f'<td class="pmkb-date">{incident.date.isoformat()}</td>'
         f'<td><a href="{link(incident.src_uri)}">{esc(incident.title)}</a></td>'
@@ -64,13 +65,8 @@ def _filters(incidents: Sequence[Incident], settings: Settings) -> str:
     services = sorted({s for i in incidents for s in i.services})
     years = sorted({i.date.year for i in incidents}, reverse=True)
     return (
-        '<form class="pmkb-filters" data-pmkb-filters>'
-        f"{_select('severity', 'Severity', severities)}{_select('service', 'Service', services)}"
-        f"{_select('year', 'Year', [str(y) for y in years])}"
+        '<form class="pmkb-filters" data-pmkb-filters data-noun="incidents">'
+        f"{filter_select('severity', 'Severity', severities)}{filter_select('service', 'Service', services)}"
+        f"{filter_select('year', 'Year', [str(y) for y in years])}"
         f"<output data-pmkb-count>{len(incidents)} incidents</output></form>"
     )
-
-
-def _select(name: str, label: str, values: Sequence[str]) -> str:
-    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
-    return f'<label>{label} <select data-filter="{name}"><option value="">All</option>{options}</select></label>'
