@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES = [
@@ -68,9 +69,43 @@ def sentence(rng: random.Random, n: int = 12) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def postmortem(i: int, rng: random.Random) -> tuple[str, str]:
-    day = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000))
-    start = dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=dt.UTC)
+@dataclass
+class Plan:
+    """What relates incidents to each other, drawn first so that `related` can be filled in."""
+
+    index: int
+    start: dt.datetime
+    services: list[str]
+    cause: str
+    related: list[str] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return f"{self.start.date().isoformat()}-incident-{self.index:05d}"
+
+
+def plan(count: int, rng: random.Random) -> list[Plan]:
+    # An organisation with N postmortems runs roughly N/25 services (at least the ten named ones).
+    services = SERVICES + [f"service-{k:03d}" for k in range(max(0, count // 25 - len(SERVICES)))]
+    plans = []
+    for i in range(count):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000))
+        start = dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=dt.UTC)
+        plans.append(Plan(i, start, rng.sample(services, rng.randint(1, 2)), rng.choice(CATEGORIES)))
+    # Authors list the earlier incidents with the same cause on the same service within 90 days,
+    # as reviewers ask them to (rule similar-incident), so the corpus passes `pmkb check --strict`.
+    last: dict[tuple[str, str], list[Plan]] = {}
+    for p in sorted(plans, key=lambda p: (p.start, p.stem)):
+        for service in p.services:
+            earlier = last.setdefault((p.cause, service), [])
+            p.related += [e.stem for e in earlier if p.start - e.start <= dt.timedelta(days=90)]
+            earlier.append(p)
+    return plans
+
+
+def postmortem(p: Plan, rng: random.Random) -> tuple[str, str]:
+    i, start = p.index, p.start
+    day = start.date()
     steps = [0]
     for _ in range(5):
         steps.append(steps[-1] + rng.randrange(1, 90))
@@ -80,7 +115,7 @@ def postmortem(i: int, rng: random.Random) -> tuple[str, str]:
         for name, m in zip(names, steps, strict=True)
     )
     severity = rng.choice(["SEV1", "SEV2", "SEV3", "SEV4"])
-    services = rng.sample(SERVICES, rng.randint(1, 2))
+    services = p.services
     priorities = [f"P{rng.randint(1, 3)}" for _ in range(rng.randint(1, 4))]
     items = [
         {
@@ -103,7 +138,8 @@ def postmortem(i: int, rng: random.Random) -> tuple[str, str]:
         f"| {a['id']} | {a['action']} | {a['owner']} | {a['priority']} | {a['due']} | {a['status']} |" for a in items
     )
     title = f"Incident {i}: {rng.choice(WORDS)} {rng.choice(WORDS)} on {services[0]}"
-    name = f"{day.isoformat()}-incident-{i:05d}.md"
+    name = f"{p.stem}.md"
+    related = f"related: [{', '.join(dict.fromkeys(p.related))}]\n" if p.related else ""
     text = f"""---
 title: "{title}"
 date: {day.isoformat()}
@@ -112,8 +148,8 @@ status: {rng.choice(["Draft", "Reviewed", "Published"])}
 authors: ["@author-{rng.randrange(40)}"]
 services: [{", ".join(services)}]
 tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]
-root_cause_category: {rng.choice(CATEGORIES)}
-detection: {rng.choice(["alert", "customer-report", "internal"])}
+root_cause_category: {p.cause}
+{related}detection: {rng.choice(["alert", "customer-report", "internal"])}
 timeline:
 {timeline}
 impact:
@@ -185,8 +221,8 @@ def generate(count: int, out: Path, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for i in range(count):
-        name, text = postmortem(i, rng)
+    for p in plan(count, rng):
+        name, text = postmortem(p, rng)
         path = out / name
         path.write_text(text, encoding="utf-8")
         paths.append(path)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import build_corpus, load_entry, relation_findings
+from .corpus import Corpus, Entry, load_entry, relation_findings
 from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
 from .parsing import ParsedFile
@@ -37,12 +37,17 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
 
 
 def check_file(path: Path, settings: Settings, display: str | None = None) -> list[Finding]:
-    name = display or str(path)
+    return list(_entry(path, display or str(path), settings).findings)
+
+
+def _entry(path: Path, name: str, settings: Settings) -> Entry:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return [Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}")]
-    return list(load_entry(name, name, data, settings).findings)
+        return Entry(
+            (Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}"),), None, name
+        )
+    return load_entry(name, name, data, settings)
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
@@ -61,41 +66,29 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
     with the others and, when given, every postmortem under `corpus_dir` (the docs_dir).
     """
     result = CheckResult()
-    checked: list[tuple[str, Path]] = []
+    corpus = Corpus()
+    seen: set[Path] = set()
     for target in paths:
         files = find_postmortems(target, settings) if target.is_dir() else [target]
         if target.is_dir() and not files:
             result.findings.append(
                 Finding(
-                    str(target),
-                    1,
-                    1,
-                    "error",
-                    "no-postmortems",
+                    str(target), 1, 1, "error", "no-postmortems",
                     f"no postmortems here (files named like {settings.file_pattern!r})",
                 )
-            )
+            )  # fmt: skip
         for file in files:
+            entry = _entry(file, str(file), settings)
             result.files += 1
-            result.findings.extend(check_file(file, settings))
-            checked.append((str(file), file))
-    result.findings.extend(_cross_file(checked, settings, corpus_dir))
+            result.findings.extend(entry.findings)
+            corpus.entries[entry.path] = entry
+            seen.add(file.resolve())
+    checked = set(corpus.entries)
+    # The rest of the knowledge base is context for cross-file findings, not reported on.
+    for file in find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []:
+        if file.resolve() not in seen:
+            entry = _entry(file, str(file), settings)
+            corpus.entries[entry.path] = entry
+    result.findings.extend(f for f in relation_findings(corpus, settings) if f.path in checked)
     result.findings.sort(key=Finding.sort_key)
     return result
-
-
-def _cross_file(checked: list[tuple[str, Path]], settings: Settings, corpus_dir: Path | None) -> list[Finding]:
-    files = {file.resolve(): name for name, file in checked}
-    for file in find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []:
-        files.setdefault(file.resolve(), str(file))
-    corpus = build_corpus(_read(files), settings)
-    wanted = {name for name, _file in checked}
-    return [f for f in relation_findings(corpus, settings) if f.path in wanted]
-
-
-def _read(files: dict[Path, str]) -> Iterator[tuple[str, str, bytes]]:
-    for path, name in files.items():
-        try:
-            yield name, name, path.read_bytes()
-        except OSError:
-            continue  # reported by check_file for checked files; others are context only

@@ -74,23 +74,24 @@ def build_corpus(files: Iterable[tuple[str, str, bytes]], settings: Settings) ->
 
 
 def relation_findings(corpus: Corpus, settings: Settings) -> list[Finding]:
-    """Review-time detection: a postmortem that resembles an earlier incident it does not list
-    in `related` gets a warning naming that incident, so the author and reviewers see it."""
+    """Review-time detection: a postmortem that resembles earlier incidents it does not list in
+    `related` gets one warning naming the most recent of them, so author and reviewers see it."""
     entries = {e.incident.stem: e for e in corpus.entries.values() if e.incident is not None}
-    reasons: dict[tuple[str, str], list[str]] = {}
+    unlisted: dict[str, dict[str, list[str]]] = {}  # later -> earlier -> reasons
     for rel in find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold):
         later = entries[rel.b].incident
         if rel.kind != "manual" and later is not None and rel.a not in later.related:
-            reasons.setdefault((rel.a, rel.b), []).append(rel.reason)
+            unlisted.setdefault(rel.b, {}).setdefault(rel.a, []).append(rel.reason)
     out = []
-    for (a, b), why in reasons.items():
-        later_entry, earlier = entries[b], entries[a].incident
-        assert earlier is not None
+    for stem, earlier in unlisted.items():
+        entry = entries[stem]
+        latest = max(earlier, key=lambda s: (entries[s].incident.date, s))  # type: ignore[union-attr]
+        date = entries[latest].incident.date.isoformat()  # type: ignore[union-attr]
+        more = f" (and {len(earlier) - 1} more earlier incidents)" if len(earlier) > 1 else ""
         out.append(
             Finding(
-                later_entry.path, later_entry.anchor.line, later_entry.anchor.col,
-                RULES["similar-incident"].level, "similar-incident",
-                f"resembles the earlier incident {a} ({earlier.date.isoformat()}): {'; '.join(why)}. "
+                entry.path, entry.anchor.line, entry.anchor.col, RULES["similar-incident"].level, "similar-incident",
+                f"resembles the earlier incident {latest} ({date}): {'; '.join(earlier[latest])}{more}. "
                 "If it is a repeat, add it to `related` and check whether that incident's fixes covered this one",
             )
         )  # fmt: skip

@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Literal
 
@@ -78,6 +79,7 @@ def tokens(text: str, surface: dict[str, str] | None = None) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     """A light suffix stripper: "certificates"/"certificate", "throttled"/"throttle" meet."""
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("e", "")):

@@ -72,11 +72,12 @@ def _trigger(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_WORD = re.compile(r"[a-z']+")
+# Everything but letters and apostrophes becomes a space: str.translate and split run in C.
+_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalpha() or c == "'")})
 
 
 def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+    return set(text.lower().translate(_SEPARATORS).split())
 
 
 _SYSTEM = re.compile(rf"{_SYSTEM_SUBJECT}s?", re.IGNORECASE)
