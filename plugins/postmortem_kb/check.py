@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,31 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
 
 def check_file(path: Path, settings: Settings, display: str | None = None) -> list[Finding]:
     return list(_entry(path, display or str(path), settings).findings)
+
+
+PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
+
+
+def _entries(files: list[Path], settings: Settings) -> list[Entry]:
+    """Entries of many files, on every core: each file is judged on its own, so the work splits."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [_entry(f, str(f), settings) for f in files]
+    context = mp.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_settings, initargs=(settings,)) as pool:
+        return list(pool.map(_entry_of, files, chunksize=64))
+
+
+_WORKER_SETTINGS = Settings()  # set once in each worker, not sent with every file
+
+
+def _set_settings(settings: Settings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
+def _entry_of(path: Path) -> Entry:
+    return _entry(path, str(path), _WORKER_SETTINGS)
 
 
 def _entry(path: Path, name: str, settings: Settings) -> Entry:
@@ -77,18 +104,16 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
                     f"no postmortems here (files named like {settings.file_pattern!r})",
                 )
             )  # fmt: skip
-        for file in files:
-            entry = _entry(file, str(file), settings)
+        for file, entry in zip(files, _entries(files, settings), strict=True):
             result.files += 1
             result.findings.extend(entry.findings)
             corpus.entries[entry.path] = entry
             seen.add(file.resolve())
     checked = set(corpus.entries)
     # The rest of the knowledge base is context for cross-file findings, not reported on.
-    for file in find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []:
-        if file.resolve() not in seen:
-            entry = _entry(file, str(file), settings)
-            corpus.entries[entry.path] = entry
+    others = find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []
+    for entry in _entries([f for f in others if f.resolve() not in seen], settings):
+        corpus.entries[entry.path] = entry
     result.findings.extend(f for f in relation_findings(corpus, settings) if f.path in checked)
     result.findings.sort(key=Finding.sort_key)
     return result
