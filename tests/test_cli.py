@@ -211,3 +211,19 @@ def test_schema_is_draft_2020_12_and_has_configured_severities(runner: CliRunner
     out = tmp_path / "s.json"
     assert runner.invoke(main, ["schema", "-o", str(out)]).exit_code == 0
     assert json.loads(out.read_text()) == schema
+
+
+def test_parallel_check_gives_the_same_findings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Large corpora are judged in worker processes; the result must not depend on it."""
+    import postmortem_kb.corpus as corpus
+    from postmortem_kb import check as check_module
+    from postmortem_kb.settings import Settings
+
+    for name in ("2025-01-01-a.md", "2025-01-02-b.md", "2025-01-03-c.md"):
+        (tmp_path / name).write_text(GOLDEN_BASE.read_text().replace("detection: alert", "detecton: alert"))
+    serial = check_module.check_paths([REFERENCE_KB, tmp_path], Settings())
+    corpus._CACHE.clear()
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
+    parallel = check_module.check_paths([REFERENCE_KB, tmp_path], Settings())
+    assert parallel.findings == serial.findings and parallel.files == serial.files == 18
+    assert {f.rule for f in parallel.findings} == {"unknown-key", "similar-incident"}
