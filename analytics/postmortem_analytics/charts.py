@@ -39,6 +39,9 @@ def _layout(fig: go.Figure, title: str, **extra: object) -> go.Figure:
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "x unified",
         "height": 360,
+        # No plotly template: it would add ~6 KB of JSON to every chart, and the site's script
+        # applies the light or dark palette of mkdocs-material anyway.
+        "template": "none",
     }
     fig.update_layout(**{**layout, **extra})
     return fig

@@ -8,13 +8,13 @@ when it reloads the config on a rebuild.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .evaluate import evaluate_bytes
 from .findings import Finding, Position
 from .records import Incident, incident_from
-from .relations import find_relations
+from .relations import Relation, find_relations
 from .rules import RULES
 from .settings import Settings
 
@@ -73,12 +73,14 @@ def build_corpus(files: Iterable[tuple[str, str, bytes]], settings: Settings) ->
     return corpus
 
 
-def relation_findings(corpus: Corpus, settings: Settings) -> list[Finding]:
+def relation_findings(corpus: Corpus, settings: Settings, relations: Sequence[Relation] | None = None) -> list[Finding]:
     """Review-time detection: a postmortem that resembles earlier incidents it does not list in
     `related` gets one warning naming the most recent of them, so author and reviewers see it."""
     entries = {e.incident.stem: e for e in corpus.entries.values() if e.incident is not None}
     unlisted: dict[str, dict[str, list[str]]] = {}  # later -> earlier -> reasons
-    for rel in find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold):
+    if relations is None:
+        relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
+    for rel in relations:
         later = entries[rel.b].incident
         if rel.kind != "manual" and later is not None and rel.a not in later.related:
             unlisted.setdefault(rel.b, {}).setdefault(rel.a, []).append(rel.reason)

@@ -53,10 +53,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         ]
         root = os.path.dirname(config.config_file_path or ".")
         corpus = build_corpus(((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems), self.settings)
-        # Every finding as a warning, so that --strict reports all of them and then fails.
-        for f in [*corpus.findings, *relation_findings(corpus, self.settings)]:
-            log.warning(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
         self.plan = SitePlan(self.settings, corpus, today())
+        # Every finding as a warning, so that --strict reports all of them and then fails.
+        for f in [*corpus.findings, *relation_findings(corpus, self.settings, self.plan.all_relations)]:
+            log.warning(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
         for file in postmortems:
             if self.settings.drafts == "hide" and file.src_uri in drafts:

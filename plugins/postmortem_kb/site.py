@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SLOT = '<div data-pmkb-slot="{name}"></div>'
+SMALL_SAMPLE = 5
+CHARTED_SERVICES = 100
 
 
 @dataclass
@@ -37,10 +39,17 @@ class SitePlan:
     groups: dict[str, list[Incident]] = field(default_factory=dict)
 
     @cached_property
-    def relations(self) -> list[Relation]:
-        """How the visible incidents relate (manual links, same cause and service, similar text)."""
+    def all_relations(self) -> list[Relation]:
+        """How every incident relates (manual links, same cause and service, similar text);
+        computed once for both the similar-incident findings and the pages."""
         s = self.settings
-        return find_relations(self.incidents, s.repeat_window_days, s.similarity_threshold)
+        return find_relations(self.corpus.incidents, s.repeat_window_days, s.similarity_threshold)
+
+    @cached_property
+    def relations(self) -> list[Relation]:
+        """The relations between incidents the site shows (drafts may be hidden)."""
+        shown = self._by_stem
+        return [r for r in self.all_relations if r.a in shown and r.b in shown]
 
     @cached_property
     def repeat_groups(self) -> list[RepeatGroup]:
@@ -136,6 +145,19 @@ class SitePlan:
                 return html.replace(f'<div data-pmkb-slot="service" data-service="{slug}"></div>', page)
         return html
 
+    @cached_property
+    def _charted_services(self) -> dict[str, list[int]]:
+        """Row numbers of each service's incidents, for the services that get charts: those with
+        at least SMALL_SAMPLE incidents, the busiest CHARTED_SERVICES of them. A plotly figure
+        costs milliseconds to build, and a chart of three incidents says little."""
+        frame, _items = self.frames
+        rows: dict[str, list[int]] = {}
+        for index, names in zip(frame.index, frame["services"], strict=True):
+            for name in names:
+                rows.setdefault(name, []).append(index)
+        busiest = sorted((s for s, r in rows.items() if len(r) >= SMALL_SAMPLE), key=lambda s: -len(rows[s]))
+        return {s: rows[s] for s in busiest[:CHARTED_SERVICES]}
+
     def _charts(self, where: str, slug: str = "") -> str:
         if not self.settings.analytics:
             return ""
@@ -146,7 +168,10 @@ class SitePlan:
             return trends.trends_html(frame, items, self.settings, self.today)
         if where == "home":
             return trends.home_charts_html(frame, items, self.settings, self.today)
-        return trends.service_charts_html(frame, slug, self.settings)
+        rows = self._charted_services.get(slug)
+        if rows is None:
+            return '<p class="pmkb-note">Charts are drawn for services with at least five incidents.</p>'
+        return trends.service_charts_html(frame.loc[rows], self.settings)
 
     def decorate(self, src_uri: str, output: str, link: Link) -> str:
         """Put the summary card (and a draft banner) under a postmortem's title in the finished page.

@@ -31,7 +31,9 @@
     layout.font = Object.assign({}, layout.font || {}, { color: fg });
     ["xaxis", "yaxis", "xaxis2", "yaxis2"].forEach(function (axis) {
       if (axis === "xaxis" || axis === "yaxis" || layout[axis]) {
-        layout[axis] = Object.assign({}, layout[axis] || {}, { gridcolor: grid, zerolinecolor: grid });
+        layout[axis] = Object.assign({ showgrid: axis.charAt(0) === "y" }, layout[axis] || {}, {
+          gridcolor: grid, zerolinecolor: grid, linecolor: grid
+        });
       }
     });
     return layout;

@@ -66,6 +66,9 @@ def _group_table(group: RepeatGroup, settings: Settings, link: Link) -> str:
     )
 
 
+MAX_RELATED = 5  # on a card; a dense corpus can relate an incident to dozens
+
+
 def related_html(incident: Incident, relations: Sequence[Relation], by_stem: dict[str, Incident], link: Link) -> str:
     """The card's "Related" entry: each related incident once, with every reason."""
     reasons: dict[str, list[str]] = {}
@@ -74,12 +77,15 @@ def related_html(incident: Incident, relations: Sequence[Relation], by_stem: dic
         if other in by_stem:
             reasons.setdefault(other, []).append(rel.reason)
     items = []
-    for stem, why in sorted(reasons.items(), key=lambda kv: by_stem[kv[0]].date):
+    newest = sorted(reasons.items(), key=lambda kv: by_stem[kv[0]].date, reverse=True)
+    for stem, why in newest[:MAX_RELATED]:
         related = by_stem[stem]
         items.append(
             f'<li><a href="{link(related.src_uri)}">{esc(related.title)}</a> ({related.date.isoformat()}): '
             f"{esc('; '.join(why))}</li>"
         )
+    if len(newest) > MAX_RELATED:
+        items.append(f"<li>and {len(newest) - MAX_RELATED} earlier or later ones (see repeat causes)</li>")
     return f'<ul class="pmkb-related">{"".join(items)}</ul>' if items else ""
 
 

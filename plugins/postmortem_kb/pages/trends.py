@@ -81,8 +81,8 @@ def home_charts_html(frame: pd.DataFrame, items: pd.DataFrame, settings: Setting
     )
 
 
-def service_charts_html(frame: pd.DataFrame, slug: str, settings: Settings) -> str:
-    rows = frame[frame["services"].map(lambda services: slug in services)]
+def service_charts_html(rows: pd.DataFrame, settings: Settings) -> str:
+    """Charts of one service's incidents (`rows`): frequency by severity and time to recovery."""
     levels = settings.severity_names
     return (
         '<div class="pmkb-chart-row">'
