@@ -141,11 +141,10 @@ def test_drafts_hide_leaves_drafts_out(tmp_path: Path) -> None:
 
 def test_generated_page_clash_is_a_clear_error(tmp_path: Path) -> None:
     make_site(tmp_path, {"2025-01-14-a.md": base()})
-    (tmp_path / "docs" / "incidents").mkdir()
-    (tmp_path / "docs" / "incidents" / "index.md").write_text("# mine\n")
+    (tmp_path / "docs" / "incidents.md").write_text("# mine\n")
     built = build(tmp_path)
     assert built.returncode == 1
-    assert "'incidents/index.md' already exists in docs_dir" in built.log
+    assert "'incidents.md' already exists in docs_dir" in built.log
     assert "Traceback" not in built.log
 
 

@@ -13,14 +13,9 @@ from postmortem_kb.records import Incident
 from postmortem_kb.settings import Settings
 
 TIMESTAMPS = ("started", "detected", "acknowledged", "diagnosed", "mitigated", "resolved")
-# Durations in minutes; column -> (from, to). TTF without `diagnosed` is acknowledged -> resolved.
-DURATIONS = {
-    "ttd_min": ("started", "detected"),
-    "tta_min": ("detected", "acknowledged"),
-    "ttdiag_min": ("acknowledged", "diagnosed"),
-    "ttf_min": ("diagnosed", "resolved"),
-    "ttr_min": ("started", "resolved"),
-}
+# Durations in minutes, as Incident.phases() defines them (TTF without `diagnosed` spans
+# acknowledged -> resolved) and ttr = time to recovery (resolved - started).
+DURATIONS = ("ttd_min", "tta_min", "ttdiag_min", "ttf_min", "ttr_min")
 INCIDENT_COLUMNS = (
     "stem",
     "title",
@@ -87,9 +82,9 @@ def incidents_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
 
 def _incident_row(incident: Incident) -> dict[str, object]:
     t = incident.timeline
-    durations = {name: _minutes(t.get(a), t.get(b)) for name, (a, b) in DURATIONS.items()}
-    if "diagnosed" not in t:
-        durations["ttf_min"] = _minutes(t.get("acknowledged"), t.get("resolved"))
+    phases = incident.phases()
+    durations = {f"{metric}_min": _minutes(delta) for metric, delta in phases.items()}
+    durations["ttr_min"] = _minutes(incident.duration)
     revenue = incident.revenue_impact
     day = incident.date
     return {
@@ -144,7 +139,5 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date) -> pd.Data
     return frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)
 
 
-def _minutes(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return (end - start).total_seconds() / 60
+def _minutes(delta: dt.timedelta | None) -> float | None:
+    return None if delta is None else delta.total_seconds() / 60

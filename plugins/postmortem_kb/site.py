@@ -85,13 +85,15 @@ class SitePlan:
         # so each entry costs bytes on every postmortem. The other pages are linked from it;
         # list them in mkdocs.yml's nav to show them there.
         pages = {
-            f"{paths.incidents}/index.md": (incidents.incidents_markdown(self.settings), True),
+            # incidents.md and trends.md, not incidents/index.md: in an automatic nav a folder
+            # becomes a section, several times the markup of a link, repeated on every page
+            f"{paths.incidents}.md": (incidents.incidents_markdown(self.settings), True),
             f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
             f"{paths.action_items}/index.md": (action_items.action_items_markdown(), False),
             f"{paths.repeat_causes}/index.md": (repeats.repeat_causes_markdown(self.settings), False),
         }
         if self.settings.analytics:
-            pages[f"{paths.trends}/index.md"] = (TRENDS_MARKDOWN, True)
+            pages[f"{paths.trends}.md"] = (TRENDS_MARKDOWN, True)
         for slug in self.groups:
             pages[f"{paths.services}/{slug}/index.md"] = (services.service_markdown(slug), False)
         for name, markdown in handbook.handbook_pages(self.settings).items():
@@ -123,9 +125,9 @@ class SitePlan:
         paths = self.settings.pages
         if HOME_MARKER in html:
             html = html.replace(HOME_MARKER, self._charts("home"))
-        if src_uri == f"{paths.trends}/index.md":
+        if src_uri == f"{paths.trends}.md":
             return html.replace(SLOT.format(name="trends"), self._charts("trends"))
-        if src_uri == f"{paths.incidents}/index.md":
+        if src_uri == f"{paths.incidents}.md":
             table = incidents.incidents_table(self.incidents, self.settings, link)
             return html.replace(SLOT.format(name="incidents"), table)
         if src_uri == f"{paths.services}/index.md":

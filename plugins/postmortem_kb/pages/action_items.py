@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..records import ActionItemRecord, Incident
 from ..settings import Settings
-from .html import Link, esc, filter_select, severity_badge
+from .html import Link, esc, filter_select
 
 
 def action_items_markdown() -> str:
@@ -48,7 +48,7 @@ def action_items_html(incidents: Sequence[Incident], settings: Settings, link: L
     return (
         summary
         + '<h2 id="overdue">Overdue, oldest P1 first</h2>'
-        + (_table(overdue, settings, link, today) if overdue else '<p class="pmkb-empty">Nothing overdue.</p>')
+        + (_table(overdue, link, today) if overdue else '<p class="pmkb-empty">Nothing overdue.</p>')
         + '<h2 id="by-owner">By owner</h2>'
         + _breakdown(pairs, lambda a: a.owner, "Owner", today)
         + '<h2 id="by-priority">By priority</h2>'
@@ -57,7 +57,7 @@ def action_items_html(incidents: Sequence[Incident], settings: Settings, link: L
         + _quarters(pairs, today)
         + '<h2 id="all">All action items</h2>'
         + _filters(pairs)
-        + _table(sorted(pairs, key=_urgency), settings, link, today, data=True)
+        + _table(sorted(pairs, key=_urgency), link, today, data=True)
     )
 
 
@@ -71,7 +71,7 @@ def _state(item: ActionItemRecord, today: dt.date) -> str:
     return "overdue" if item.is_overdue(today) else ("open" if item.is_open else "closed")
 
 
-def _table(pairs: Sequence[Pair], settings: Settings, link: Link, today: dt.date, *, data: bool = False) -> str:
+def _table(pairs: Sequence[Pair], link: Link, today: dt.date, *, data: bool = False) -> str:
     rows = []
     for incident, item in pairs:
         state = _state(item, today)
@@ -87,8 +87,7 @@ def _table(pairs: Sequence[Pair], settings: Settings, link: Link, today: dt.date
         rows.append(
             f"<tr{attrs}><td>{esc(item.action)}</td><td>{esc(item.owner)}</td><td>{esc(item.priority)}</td>"
             f'<td class="pmkb-date">{due}{flag}</td><td>{esc(item.status)}</td><td>{ticket}</td>'
-            f'<td><a href="{link(incident.src_uri)}">{esc(incident.title)}</a> '
-            f"{severity_badge(incident.severity, settings)}</td></tr>"
+            f'<td><a href="{link(incident.src_uri)}">{esc(incident.title)}</a></td></tr>'
         )
     return (
         '<table class="pmkb-table" data-pmkb-table><thead><tr><th data-sort="text">Action</th>'

@@ -21,10 +21,10 @@ search:
 # Incidents
 
 Every postmortem in the knowledge base, newest first. Filter by severity, service or
-year; click a column heading to sort. See also: [services](../{pages.services}/index.md),
-[severity levels](../{pages.handbook}/severities.md), [incident response](../{pages.handbook}/response.md),
-[postmortem template](../{pages.handbook}/template.md), [blameless postmortems](../{pages.handbook}/blameless.md),
-[action items](../{pages.action_items}/index.md), [repeat causes](../{pages.repeat_causes}/index.md).
+year; click a column heading to sort. See also: [services]({pages.services}/index.md),
+[severity levels]({pages.handbook}/severities.md), [incident response]({pages.handbook}/response.md),
+[postmortem template]({pages.handbook}/template.md), [blameless postmortems]({pages.handbook}/blameless.md),
+[action items]({pages.action_items}/index.md), [repeat causes]({pages.repeat_causes}/index.md).
 
 <div data-pmkb-slot="incidents"></div>
 """
