@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -223,7 +225,37 @@ def test_parallel_check_gives_the_same_findings(monkeypatch: pytest.MonkeyPatch,
         (tmp_path / name).write_text(GOLDEN_BASE.read_text().replace("detection: alert", "detecton: alert"))
     serial = check_module.check_paths([REFERENCE_KB, tmp_path], Settings())
     corpus._CACHE.clear()
-    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
+    pools: list[object] = []
+
+    class CountingPool(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(corpus, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(corpus, "ProcessPoolExecutor", CountingPool)
     parallel = check_module.check_paths([REFERENCE_KB, tmp_path], Settings())
+    assert pools, "the worker pool was not used"
     assert parallel.findings == serial.findings and parallel.files == serial.files == 18
     assert {f.rule for f in parallel.findings} == {"unknown-key", "similar-incident"}
+
+
+def test_new_points_editors_at_the_published_schema(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\nsite_url: https://kb.example.com/\ndocs_dir: pm\n")
+    result = runner.invoke(
+        main, ["new", "Disk full", "--date", "2025-03-01", "-f", str(config), "--dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "2025-03-01-disk-full.md").read_text()
+    assert text.startswith(
+        "---\n# yaml-language-server: $schema=https://kb.example.com/schema/postmortem.schema.json\n"
+    )
+    bare = tmp_path / "no-config"
+    bare.mkdir()
+    monkeypatch.chdir(bare)  # no mkdocs.yml here, so no site_url
+    without = runner.invoke(main, ["new", "Disk full", "--date", "2025-03-02", "--dir", str(tmp_path)])
+    assert without.exit_code == 0
+    assert "yaml-language-server" not in (tmp_path / "2025-03-02-disk-full.md").read_text()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import Corpus, Entry, load_entry, relation_findings
+from .corpus import Corpus, Entry, read_entries, relation_findings
 from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
 from .parsing import ParsedFile
@@ -39,42 +37,12 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
 
 
 def check_file(path: Path, settings: Settings, display: str | None = None) -> list[Finding]:
-    return list(_entry(path, display or str(path), settings).findings)
-
-
-PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
+    name = display or str(path)
+    return list(read_entries([(name, name, path)], settings)[0].findings)
 
 
 def _entries(files: list[Path], settings: Settings) -> list[Entry]:
-    """Entries of many files, on every core: each file is judged on its own, so the work splits."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [_entry(f, str(f), settings) for f in files]
-    context = mp.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_settings, initargs=(settings,)) as pool:
-        return list(pool.map(_entry_of, files, chunksize=64))
-
-
-_WORKER_SETTINGS = Settings()  # set once in each worker, not sent with every file
-
-
-def _set_settings(settings: Settings) -> None:
-    global _WORKER_SETTINGS
-    _WORKER_SETTINGS = settings
-
-
-def _entry_of(path: Path) -> Entry:
-    return _entry(path, str(path), _WORKER_SETTINGS)
-
-
-def _entry(path: Path, name: str, settings: Settings) -> Entry:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Entry(
-            (Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}"),), None, name
-        )
-    return load_entry(name, name, data, settings)
+    return read_entries([(str(f), str(f), f) for f in files], settings)
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:

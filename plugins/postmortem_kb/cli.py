@@ -122,7 +122,7 @@ def new(
     if not title.strip():
         raise UsageFailure("TITLE must not be empty")
     path = scaffold.target_path(directory or _relative(settings.docs_dir), title.strip(), day)
-    content = scaffold.render(title.strip(), day, severity, service or '"{service slug}"')
+    content = scaffold.render(title.strip(), day, severity, service or '"{service slug}"', settings.site_url)
     try:
         scaffold.write_new(path, content)
     except FileExistsError:

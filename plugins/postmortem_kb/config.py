@@ -96,6 +96,7 @@ class LoadedConfig:
     settings: Settings
     docs_dir: Path  # absolute
     config_file: Path | None
+    site_url: str | None = None  # where the site (and its schema/postmortem.schema.json) is published
 
 
 def load_settings(config_file: Path | None) -> LoadedConfig:
@@ -112,7 +113,8 @@ def load_settings(config_file: Path | None) -> LoadedConfig:
         raise ConfigError(f"{config_file}: invalid options for plugin '{PLUGIN_NAME}': {detail}")
     docs_dir = str(raw.get("docs_dir") or "docs")
     resolved = (config_file.parent / docs_dir).resolve()
-    return LoadedConfig(to_settings(plugin_config, docs_dir), resolved, config_file)
+    site_url = raw.get("site_url") if isinstance(raw.get("site_url"), str) else None
+    return LoadedConfig(to_settings(plugin_config, docs_dir), resolved, config_file, site_url)
 
 
 class _LenientLoader(yaml.SafeLoader):

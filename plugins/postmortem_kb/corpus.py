@@ -8,8 +8,13 @@ when it reloads the config on a rebuild.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
+import os
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .evaluate import evaluate_bytes
 from .findings import Finding, Position
@@ -65,6 +70,47 @@ def _evaluate(src_uri: str, display_path: str, data: bytes, settings: Settings) 
     return Entry(tuple(result.findings), incident, display_path, result.anchor)
 
 
+Job = tuple[str, str, Path]  # (src_uri, display path, file)
+PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
+
+
+def read_entries(jobs: Sequence[Job], settings: Settings) -> list[Entry]:
+    """Entries of many files, on every core when there are many: each file is judged on its own.
+
+    Workers are forked, which is only safe in a single-threaded process: `mkdocs serve` runs
+    a server thread and stays serial (there the content cache makes rebuilds cheap anyway).
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    forkable = "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+    if len(jobs) < PARALLEL_FROM or workers < 2 or not forkable:
+        return [_read_entry(job, settings) for job in jobs]
+    context = mp.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_settings, initargs=(settings,)) as pool:
+        return list(pool.map(_worker_entry, jobs, chunksize=64))
+
+
+_WORKER_SETTINGS = Settings()  # set once in each worker, not sent with every file
+
+
+def _set_settings(settings: Settings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
+def _worker_entry(job: Job) -> Entry:
+    return _read_entry(job, _WORKER_SETTINGS)
+
+
+def _read_entry(job: Job, settings: Settings) -> Entry:
+    src_uri, name, path = job
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        finding = Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}")
+        return Entry((finding,), None, name)
+    return load_entry(src_uri, name, data, settings)
+
+
 def build_corpus(files: Iterable[tuple[str, str, bytes]], settings: Settings) -> Corpus:
     """`files` yields (src_uri, display path, content)."""
     corpus = Corpus()
@@ -98,3 +144,11 @@ def relation_findings(corpus: Corpus, settings: Settings, relations: Sequence[Re
             )
         )  # fmt: skip
     return sorted(out, key=Finding.sort_key)
+
+
+def collect(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes]], settings: Settings) -> Corpus:
+    """A corpus of files on disk (`jobs`, read in parallel when many) and of in-memory contents."""
+    corpus = build_corpus(contents, settings)
+    for (src_uri, _name, _path), entry in zip(jobs, read_entries(jobs, settings), strict=True):
+        corpus.entries[src_uri] = entry
+    return corpus

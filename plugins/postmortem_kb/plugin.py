@@ -6,6 +6,7 @@ import html
 import os
 from collections.abc import MutableMapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,7 +18,7 @@ from mkdocs.utils import get_relative_url
 
 from .clock import today
 from .config import PostmortemsConfig, to_settings
-from .corpus import build_corpus, relation_findings
+from .corpus import collect, relation_findings
 from .pages.html import Link
 from .settings import Settings
 from .site import SitePlan
@@ -52,7 +53,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             f for f in files.documentation_pages() if self.settings.is_postmortem_name(os.path.basename(f.src_uri))
         ]
         root = os.path.dirname(config.config_file_path or ".")
-        corpus = build_corpus(((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems), self.settings)
+        on_disk = [f for f in postmortems if f.abs_src_path and f.generated_by is None]
+        jobs = [(f.src_uri, _display(f, root), Path(f.abs_src_path)) for f in on_disk if f.abs_src_path]
+        # pages another plugin generated have no file to read: their content is judged directly
+        contents = ((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems if f not in on_disk)
+        corpus = collect(jobs, contents, self.settings)
         self.plan = SitePlan(self.settings, corpus, today())
         # Every finding as a warning, so that --strict reports all of them and then fails.
         for f in [*corpus.findings, *relation_findings(corpus, self.settings, self.plan.all_relations)]:

@@ -17,9 +17,16 @@ def slugify(title: str) -> str:
     return slug[:60].rstrip("-") or "incident"
 
 
-def render(title: str, date: dt.date, severity: str, service: str) -> str:
+SCHEMA_PATH = "schema/postmortem.schema.json"  # where the plugin publishes the front-matter schema
+
+
+def render(title: str, date: dt.date, severity: str, service: str, site_url: str | None = None) -> str:
+    """The template filled in; with the site's URL, a yaml-language-server line lets editors
+    (VS Code's YAML extension) complete and check the front matter against the published schema."""
     template = Template(resources.files("postmortem_kb").joinpath("templates/postmortem.md").read_text("utf-8"))
+    schema = f"# yaml-language-server: $schema={site_url.rstrip('/')}/{SCHEMA_PATH}\n" if site_url else ""
     return template.substitute(
+        schema_line=schema,
         title=title,
         # json.dumps gives a valid YAML double-quoted scalar for any title.
         title_yaml=json.dumps(title, ensure_ascii=False),

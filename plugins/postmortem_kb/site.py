@@ -19,6 +19,7 @@ from .pages.html import Link
 from .pages.trends_markdown import HOME_MARKER, TRENDS_MARKDOWN
 from .records import Incident
 from .relations import Relation, RepeatGroup, find_relations, repeat_groups
+from .scaffold import SCHEMA_PATH
 from .schema import front_matter_schema
 from .settings import Settings
 
@@ -110,7 +111,7 @@ class SitePlan:
 
     def exports(self) -> dict[str, str]:
         """src_uri -> content of the data files published with the site."""
-        files = {"schema/postmortem.schema.json": json.dumps(front_matter_schema(self.settings), indent=2) + "\n"}
+        files = {SCHEMA_PATH: json.dumps(front_matter_schema(self.settings), indent=2) + "\n"}
         if self.settings.analytics:
             from postmortem_analytics import exports
 
