@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from postmortem_kb.check import find_postmortems
 from postmortem_kb.corpus import load_entry
-from postmortem_kb.records import Incident
+from postmortem_kb.records import Incident, minutes
 from postmortem_kb.settings import Settings
 
 TIMESTAMPS = ("started", "detected", "acknowledged", "diagnosed", "mitigated", "resolved")
@@ -83,8 +83,8 @@ def incidents_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
 def _incident_row(incident: Incident) -> dict[str, object]:
     t = incident.timeline
     phases = incident.phases()
-    durations = {f"{metric}_min": _minutes(delta) for metric, delta in phases.items()}
-    durations["ttr_min"] = _minutes(incident.duration)
+    durations = {f"{metric}_min": minutes(delta) for metric, delta in phases.items()}
+    durations["ttr_min"] = minutes(incident.duration)
     revenue = incident.revenue_impact
     day = incident.date
     return {
@@ -137,7 +137,3 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date) -> pd.Data
     frame["incident_date"] = pd.to_datetime(frame["incident_date"])
     frame["due"] = pd.to_datetime(frame["due"])
     return frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)
-
-
-def _minutes(delta: dt.timedelta | None) -> float | None:
-    return None if delta is None else delta.total_seconds() / 60

@@ -8,8 +8,8 @@ groups of fewer than SMALL_SAMPLE incidents.
 from __future__ import annotations
 
 import pandas as pd
+from postmortem_kb.records import SMALL_SAMPLE as SMALL_SAMPLE  # re-exported for notebooks
 
-SMALL_SAMPLE = 5
 PHASE_COLUMNS = ("ttd_min", "tta_min", "ttdiag_min", "ttf_min", "ttr_min")
 PERIODS = ("month", "quarter", "year")
 

@@ -50,5 +50,5 @@ def headline(frame: pd.DataFrame, items: pd.DataFrame) -> dict[str, float | int 
         "action_items_done_pct": round(100 * float((done["status"] == "Done").mean()), 1) if len(done) else None,
         "action_items_open": int(items["is_open"].sum()) if len(items) else 0,
         "action_items_overdue": int(items["is_overdue"].sum()) if len(items) else 0,
-        "small_sample": len(frame) < 5,
+        "small_sample": len(frame) < SMALL_SAMPLE,
     }

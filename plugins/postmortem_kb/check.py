@@ -36,11 +36,6 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
     return result.doc, result.findings
 
 
-def check_file(path: Path, settings: Settings, display: str | None = None) -> list[Finding]:
-    name = display or str(path)
-    return list(read_entries([(name, name, path)], settings)[0].findings)
-
-
 def _entries(files: list[Path], settings: Settings) -> list[Entry]:
     return read_entries([(str(f), str(f), f) for f in files], settings)
 

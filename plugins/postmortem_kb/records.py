@@ -21,6 +21,11 @@ PHASES: tuple[tuple[str, str, str, str], ...] = (
     ("ttf", "Time to fix", "diagnosed", "resolved"),
 )
 DONE_STATUSES = frozenset({"Done", "Won't Do"})
+SMALL_SAMPLE = 5  # fewer incidents than this make a metric a small sample, flagged wherever shown
+
+
+def minutes(delta: dt.timedelta | None) -> float | None:
+    return None if delta is None else delta.total_seconds() / 60
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .pages import action_items, handbook, incidents, repeats, services
 from .pages.card import draft_banner, summary_card
 from .pages.html import Link
 from .pages.trends_markdown import HOME_MARKER, TRENDS_MARKDOWN
-from .records import Incident
+from .records import SMALL_SAMPLE, Incident
 from .relations import Relation, RepeatGroup, find_relations, repeat_groups
 from .scaffold import SCHEMA_PATH
 from .schema import front_matter_schema
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SLOT = '<div data-pmkb-slot="{name}"></div>'
-SMALL_SAMPLE = 5
 CHARTED_SERVICES = 100
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..records import PHASES, Incident
+from ..records import PHASES, Incident, minutes
 from ..settings import Settings
-from .html import Link, duration, esc, minutes, number, service_uri, severity_badge, status_badge
+from .html import Link, duration, esc, number, service_uri, severity_badge, status_badge
 
 _ROLE_LABELS = {
     "incident_commander": "Incident commander",

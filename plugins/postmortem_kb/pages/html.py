@@ -17,10 +17,6 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def minutes(delta: dt.timedelta | None) -> float | None:
-    return None if delta is None else delta.total_seconds() / 60
-
-
 def duration(delta: dt.timedelta | None) -> str:
     """'52 min', '1 h 47 min', '2 d 3 h'; an en dash when unknown."""
     if delta is None:

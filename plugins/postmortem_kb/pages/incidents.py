@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..records import Incident
+from ..records import Incident, minutes
 from ..settings import Settings
-from .html import Link, duration, esc, filter_select, minutes, service_uri, severity_badge, severity_rank, status_badge
+from .html import Link, duration, esc, filter_select, service_uri, severity_badge, severity_rank, status_badge
 
 
 def incidents_markdown(settings: Settings) -> str:
