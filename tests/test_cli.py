@@ -224,7 +224,6 @@ def test_parallel_check_gives_the_same_findings(monkeypatch: pytest.MonkeyPatch,
     for name in ("2025-01-01-a.md", "2025-01-02-b.md", "2025-01-03-c.md"):
         (tmp_path / name).write_text(GOLDEN_BASE.read_text().replace("detection: alert", "detecton: alert"))
     serial = check_module.check_paths([REFERENCE_KB, tmp_path], Settings())
-    corpus._CACHE.clear()
     pools: list[object] = []
 
     class CountingPool(ProcessPoolExecutor):

@@ -22,7 +22,7 @@ def test_reference_kb_builds_strict_with_every_generated_page(reference: Path) -
     site = reference / "site"
     stems = sorted(p.stem for p in REFERENCE_KB.glob("2*.md"))
     incidents = (site / "incidents" / "index.html").read_text()
-    rows = re.findall(r'<tr data-severity="(SEV\d)"', incidents)
+    rows = re.findall(r'<tr data-severity="&#34;(SEV\d)&#34;"', incidents)
     assert len(rows) == len(stems) == 15
     for stem in stems:
         assert f'href="../{stem}/"' in incidents

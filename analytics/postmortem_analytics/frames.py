@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pandas as pd
 from postmortem_kb.check import find_postmortems
 from postmortem_kb.corpus import load_entry
 from postmortem_kb.records import Incident, minutes
+from postmortem_kb.relations import find_relations, repeat_groups, repeat_stems
 from postmortem_kb.settings import Settings
 
 TIMESTAMPS = ("started", "detected", "acknowledged", "diagnosed", "mitigated", "resolved")
@@ -39,6 +40,7 @@ INCIDENT_COLUMNS = (
     "engineer_hours",
     "action_items",
     "action_items_done",
+    "repeat",
 )
 ACTION_ITEM_COLUMNS = (
     "incident",
@@ -69,8 +71,14 @@ def load_incidents(folder: str | Path, settings: Settings | None = None) -> list
     return out
 
 
-def incidents_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
-    rows = [_incident_row(i) for i in incidents]
+def incidents_frame(
+    incidents: Sequence[Incident], settings: Settings | None = None, repeats: Collection[str] | None = None
+) -> pd.DataFrame:
+    """One row per incident. `repeat` marks the incidents that repeat an earlier one, as
+    relations.is_repeat defines it; pass `repeats` when the relations are already known."""
+    if repeats is None:
+        repeats = default_repeats(incidents, settings or Settings())
+    rows = [_incident_row(i, i.stem in repeats) for i in incidents]
     frame = pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS))
     for column in TIMESTAMPS:
         frame[column] = pd.to_datetime(frame[column], utc=True)
@@ -80,7 +88,12 @@ def incidents_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
     return frame.sort_values(["date", "stem"]).reset_index(drop=True)
 
 
-def _incident_row(incident: Incident) -> dict[str, object]:
+def default_repeats(incidents: Sequence[Incident], settings: Settings) -> set[str]:
+    relations = find_relations(incidents, settings.repeat_window_days, settings.similarity_threshold)
+    return repeat_stems(repeat_groups(incidents, relations))
+
+
+def _incident_row(incident: Incident, repeat: bool) -> dict[str, object]:
     t = incident.timeline
     phases = incident.phases()
     durations = {f"{metric}_min": minutes(delta) for metric, delta in phases.items()}
@@ -110,6 +123,7 @@ def _incident_row(incident: Incident) -> dict[str, object]:
         "engineer_hours": incident.engineer_hours,
         "action_items": len(incident.action_items),
         "action_items_done": sum(1 for a in incident.action_items if a.status == "Done"),
+        "repeat": repeat,
     }
 
 

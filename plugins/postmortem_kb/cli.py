@@ -150,23 +150,15 @@ def stats(
     Example:
         pmkb stats --since 2025-01-01 --service checkout-api --format json
     """
-    from postmortem_analytics.frames import load_incidents
-    from postmortem_analytics.report import render_text, select, stats_report
-
+    from .analytics_api import load_analytics
     from .clock import today
 
     loaded = _load(config_file)
     if not loaded.docs_dir.is_dir():
         raise UsageFailure(f"docs_dir {loaded.docs_dir} does not exist")
-    incidents = select(
-        load_incidents(loaded.docs_dir, loaded.settings),
-        since.date() if since else None,
-        until.date() if until else None,
-        service,
-    )
-    settings = loaded.settings
-    report = stats_report(incidents, today(), settings.repeat_window_days, settings.major_severities)
-    click.echo(json.dumps(report, indent=2) if fmt == "json" else render_text(report), nl=fmt == "json")
+    first, last = (d.date() if d else None for d in (since, until))
+    text = load_analytics().stats(str(loaded.docs_dir), loaded.settings, today(), first, last, service, fmt)
+    click.echo(text, nl=fmt == "json")
 
 
 @main.command()
