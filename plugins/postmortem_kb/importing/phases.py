@@ -32,7 +32,7 @@ MARKERS: dict[str, re.Pattern[str]] = {
     "mitigated": re.compile(
         r"\bmitigat|\broll(ed|s|ing)?[ -]?back\b|\brollbacks?\b|\brevert|\brestor|\bfail(ed|s)?[ -]?over\b"
         r"|\bdisabled?\b|\bpaused?\b|\bswitched\b|\bmoved\b|\bworkaround\b|\bhot-?fix|\bredeploy"
-        r"|\bfix (is )?(deployed|applied|rolled out)\b|\bre-?run\b|\bscaled (up|out)\b",
+        r"|\b(deployed|applied|rolled out)\b|\bre-?run\b|\bscaled (up|out)\b",
         re.I,
     ),
     "resolved": re.compile(r"(?<!not )(?<!\bun)\bresolved\b|\bresolution\b|\ball[- ]clear\b|\bincident (is )?closed\b", re.I),
@@ -54,7 +54,10 @@ def mark_phases(events: list[str]) -> dict[str, int]:
     end = len(events) - 1 if resolved is None else resolved
     at = marks["started"]
     for phase in PHASES[1:-1]:
-        found = _first(phase, events, at, end)
+        # A row may fire an alert and page someone, but the row naming the cause is not also
+        # its mitigation: "traced to the paused replica" mentions a pause.
+        begin = at + 1 if phase == "mitigated" and "diagnosed" in marks else at
+        found = _first(phase, events, begin, end)
         if found is not None:
             marks[phase] = at = found
     marks["resolved"] = end
