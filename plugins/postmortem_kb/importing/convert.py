@@ -53,6 +53,7 @@ def convert_text(data: bytes, settings: Settings) -> Conversion:
     assert header.title is not None  # _require_template
     conv = Conversion(header.title.value, _date(header), {}, _content(header, body.lines, first_h2))
     _build(conv, header, body, settings)
+    conv.problems.sort(key=lambda p: (p.line, p.col))
     return conv
 
 

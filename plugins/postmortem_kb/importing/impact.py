@@ -15,7 +15,7 @@ _METRICS: tuple[tuple[re.Pattern[str], str], ...] = (  # first match wins: "cust
     (re.compile(r"\bslo\b|\berror budget\b|\bsla\b"), "slo_impact"),
     (re.compile(r"\brevenue\b|\bsales\b|\bcost\b"), "revenue_impact"),
     (re.compile(r"\bengineer(ing)? hours\b|\bhours\b|\beffort\b|\btime spent\b"), "engineer_hours"),
-    (re.compile(r"\b(users?|customers?|accounts?|people)\b"), "users_affected"),
+    (re.compile(r"\b(users?|customers?|accounts?|people|members|merchants|sellers)\b"), "users_affected"),
 )
 IMPACT_ORDER = ("users_affected", "revenue_impact", "slo_impact", "support_tickets", "engineer_hours")
 _NUMBER = re.compile(r"^(?:~|≈|about\s+|approx\.?\s+|approximately\s+|around\s+)?([\d,]*\d(?:\.\d+)?)\s*([km])?\b", re.I)
@@ -41,6 +41,8 @@ def read_impact(body: Body, problems: list[Problem]) -> Impact:
         text = cells.values.get(value_key, "").strip()
         if key is None or key in impact.values or text.casefold() in _BLANK:
             continue
+        if key != "users_affected" and text.casefold() in _UNKNOWN:
+            continue  # a figure nobody recorded is left out, never written as 0
         value = _value(key, text)
         if value is None:
             label = cells.values.get(label_key, "")
