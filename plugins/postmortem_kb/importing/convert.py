@@ -22,7 +22,7 @@ from .header import Field, Header, read_header
 from .impact import read_impact
 from .phases import detection_of
 from .problems import Problem, fail, warn
-from .roles import ROLE_ORDER, role_value
+from .roles import ROLE_ORDER, role_value, split_names
 from .signoff import read_signoff_roles
 from .timeline import Timeline, read_timeline
 
@@ -171,8 +171,8 @@ def _status(found: Field | None) -> str | None:
 def _authors(found: Field | None) -> list[str] | None:
     if found is None:
         return None
-    names = [n.strip().strip("`") for n in re.split(r"\s*(?:,|;|&|\band\b)\s*", found.value) if n.strip()]
-    return names or None
+    names = [n.strip("`") for n in split_names(found.value)]
+    return [n for n in names if n] or None
 
 
 def _timeline(conv: Conversion, timeline: Timeline) -> dict[str, object]:

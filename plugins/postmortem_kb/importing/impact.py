@@ -10,15 +10,21 @@ from .problems import Problem, warn
 from .tables import find_table, rows
 
 # First cell (casefolded) -> impact key, by the words people use for each figure.
-_METRICS: tuple[tuple[re.Pattern[str], str], ...] = (  # first match wins: "customer support tickets"
+# The first match wins, so "customer support tickets" are tickets, not customers.
+_METRICS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\btickets?\b|\bsupport\b"), "support_tickets"),
     (re.compile(r"\bslo\b|\berror budget\b|\bsla\b"), "slo_impact"),
     (re.compile(r"\brevenue\b|\bsales\b|\bcost\b"), "revenue_impact"),
     (re.compile(r"\bengineer(ing)? hours\b|\bhours\b|\beffort\b|\btime spent\b"), "engineer_hours"),
-    (re.compile(r"\b(users?|customers?|accounts?|people|members|merchants|sellers)\b"), "users_affected"),
+    (
+        re.compile(r"\b(users?|customers?|accounts?|people|members|merchants|sellers)\b"),
+        "users_affected",
+    ),
 )
 IMPACT_ORDER = ("users_affected", "revenue_impact", "slo_impact", "support_tickets", "engineer_hours")
-_NUMBER = re.compile(r"^(?:~|≈|about\s+|approx\.?\s+|approximately\s+|around\s+)?([\d,]*\d(?:\.\d+)?)\s*([km])?\b", re.I)
+_NUMBER = re.compile(
+    r"^(?:~|≈|about\s+|approx\.?\s+|approximately\s+|around\s+)?([\d,]*\d(?:\.\d+)?)\s*([km])?\b", re.I
+)
 _UNKNOWN = {"unknown", "unknown.", "not known", "tbd", "?"}
 _NONE = {"none", "no", "0", "zero", "nil"}
 _BLANK = {"", "-", "–", "—", "n/a", "na"}

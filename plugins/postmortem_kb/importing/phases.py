@@ -32,10 +32,11 @@ MARKERS: dict[str, re.Pattern[str]] = {
     "mitigated": re.compile(
         r"\bmitigat|\broll(ed|s|ing)?[ -]?back\b|\brollbacks?\b|\brevert|\brestor|\bfail(ed|s)?[ -]?over\b"
         r"|\bdisabled?\b|\bpaused?\b|\bswitched\b|\bmoved\b|\bworkaround\b|\bhot-?fix|\bredeploy"
-        r"|\b(deployed|applied|rolled out)\b|\brestart(s|ed)?\b|\brebooted\b|\bre-?run\b|\bscaled (up|out)\b",
+        r"|\b(deployed|applied|rolled out)\b|\brestart(s|ed)?\b|\brebooted\b|\bre-?run\b"
+        r"|\bscaled (up|out)\b",
         re.I,
     ),
-    "resolved": re.compile(r"(?<!not )(?<!\bun)\bresolved\b|\bresolution\b|\ball[- ]clear\b|\bincident (is )?closed\b", re.I),
+    "resolved": re.compile(r"(?<!not )\bresolved\b|\bresolution\b|\ball[- ]clear\b|\bincident (is )?closed\b", re.I),
 }
 
 

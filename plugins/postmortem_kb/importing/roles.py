@@ -27,7 +27,7 @@ def role_key(label: str) -> str | None:
 
 
 def split_names(text: str) -> list[str]:
-    """"Ada, Bo and Cy" -> ["Ada", "Bo", "Cy"]."""
+    """`Ada, Bo and Cy` -> ["Ada", "Bo", "Cy"]."""
     parts = re.split(r"\s*(?:,|;|&|\band\b)\s*", text.strip())
     return [p.strip() for p in parts if p.strip()]
 
