@@ -256,10 +256,19 @@ _FRAGMENTS = st.sampled_from(
 )
 
 
+_HEADERS = st.builds(
+    lambda title, severity, lines: f"# Postmortem: {title}\n\n**Date:** 2025-01-02\n**Severity:** {severity}\n{lines}",
+    st.text(max_size=20),
+    st.text(max_size=8),
+    st.sampled_from(["", "**Authors:** , and\n", "**Status:** draft\n**Incident Commander:** `x`\n"]),
+)
+
+
 @hyp_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(_FRAGMENTS, st.text(max_size=30)), max_size=30))
-def test_arbitrary_markdown_never_raises(parts: list[str]) -> None:
-    data = "\n".join(parts).encode("utf-8", "surrogatepass")
+@given(st.one_of(st.just(""), _HEADERS), st.lists(st.one_of(_FRAGMENTS, st.text(max_size=30)), max_size=30))
+def test_arbitrary_markdown_never_raises(header: str, parts: list[str]) -> None:
+    """Either a located import error, or a file whose front matter parses back to what was derived."""
+    data = (header + "\n".join(parts)).encode("utf-8", "surrogatepass")
     try:
         conv = convert_text(data, Settings())
     except ImportFailed as exc:

@@ -29,7 +29,15 @@ def _timestamp(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", text)
 
 
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML writes NEL and the Unicode line separators raw inside a single-quoted scalar,
+    # where a reader folds them into spaces; double quotes escape them.
+    style = '"' if any(ch in value for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 _Dumper.add_representer(dt.datetime, _timestamp)
+_Dumper.add_representer(str, _text)
 
 
 def render(conv: Conversion) -> str:
