@@ -133,6 +133,41 @@ def new(
     click.echo(str(path))
 
 
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the postmortems go (default: docs_dir of mkdocs.yml).",
+)
+@config_option
+def import_(paths: tuple[Path, ...], out_dir: Path | None, config_file: Path | None) -> None:
+    """Import postmortems written in the handbook's template without front matter.
+
+    Front matter is derived from the header block and the Impact, Timeline, Action Items
+    and Sign-off tables; what the document does not say becomes a {placeholder} that
+    `pmkb check` reports. Existing files are never overwritten.
+
+    \b
+    Example:
+        pmkb import old-wiki/postmortems/ --out-dir postmortems
+    """
+    from .importing import import_paths
+
+    loaded = _load(config_file)
+    outcomes = import_paths(paths, out_dir or _relative(loaded.docs_dir), loaded.settings)
+    for outcome in outcomes:
+        for line in outcome.report():
+            click.echo(line)
+    counts = {state: sum(o.state == state for o in outcomes) for state in ("written", "unchanged", "exists", "failed")}
+    click.echo(
+        f"{counts['written']} imported, {counts['unchanged'] + counts['exists']} skipped (target exists), "
+        f"{counts['failed']} failed",
+        err=True,
+    )
+    sys.exit(1 if counts["failed"] else 0)
+
+
 @main.command()
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or before this date.")
