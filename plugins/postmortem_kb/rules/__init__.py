@@ -16,6 +16,7 @@ from . import (
     action_quality,
     blameless,
     completeness,
+    drafts,
     html,
     placeholders,
     root_cause,
@@ -57,7 +58,7 @@ def judge(doc: ParsedFile, settings: Settings) -> tuple[list[Finding], FrontMatt
         findings.append(ctx.finding("duplicate-key", pos, f"key `{path[-1]}` is given twice; YAML keeps only the last"))
     for checker in CHECKERS:
         findings.extend(checker(ctx))
-    return findings, ctx.model
+    return drafts.relax(ctx, findings), ctx.model
 
 
 __all__ = ["CHECKERS", "RULES", "Context", "Position", "check_document", "judge"]
