@@ -197,7 +197,8 @@ def init(
     except OSError as exc:
         raise UsageFailure(f"{exc.filename}: cannot write: {exc.strerror}") from None
     for outcome in outcomes:
-        shown = relative(outcome.path)
+        # as DIRECTORY was typed
+        shown = outcome.path
         click.echo(f"created {shown}" if outcome.created else f"kept    {shown} (it exists; not overwritten)")
     if not repo_init.is_full_commit(options.rev):
         click.echo(f"note: {options.rev} is not a full commit hash; a branch or tag can move under you", err=True)

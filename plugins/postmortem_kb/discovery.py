@@ -21,8 +21,14 @@ def find_config_file(start: Path) -> Path | None:
 
 def relative(path: Path, start: Path | None = None) -> Path:
     """`path` as the user would type it from `start` (default: the current folder): `../postmortems/x.md`
-    from a subfolder. Absolute only when no relative path exists (another drive on Windows)."""
+    from a subfolder of the repository. Absolute when the two share nothing but the root (a path in
+    another tree reads better as itself than as `../../tmp/...`) or when no relative path exists."""
+    origin = (start or Path.cwd()).resolve()
+    target = Path(os.path.abspath(path))
     try:
-        return Path(os.path.relpath(path, start or Path.cwd()))
+        common = Path(os.path.commonpath([origin, target]))
+        if common == Path(common.anchor):
+            return target
+        return Path(os.path.relpath(target, origin))
     except ValueError:
-        return path
+        return target
