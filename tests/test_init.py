@@ -147,7 +147,7 @@ def test_init_pins_the_commit_pmkb_was_installed_from(tmp_path: Path, monkeypatc
                 {"url": "https://git.acme.example/pmkb.git", "vcs_info": {"vcs": "git", "commit_id": "c" * 40}}
             )
 
-    monkeypatch.setattr(repo_init.metadata, "distribution", lambda name: Dist())
+    monkeypatch.setattr("importlib.metadata.distribution", lambda name: Dist())
     assert CliRunner().invoke(main, ["init", str(tmp_path)]).exit_code == 0
     pin = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]
     assert pin == {"repo": "https://git.acme.example/pmkb.git", "rev": "c" * 40, "hooks": [{"id": "pmkb-check"}]}
