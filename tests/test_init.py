@@ -263,3 +263,22 @@ def test_shallow_clone_is_a_one_line_error_naming_the_fix(tmp_path: Path, single
     (line,) = step.output.strip().splitlines()
     assert line.startswith("Error: --changed-since origin/main: ") and "`fetch-depth: 0`" in line
     assert "Traceback" not in step.output
+
+
+# The example values the adopting page shows.
+PAGE_EXAMPLE = repo_init.Options(
+    repo=repo_init.DEFAULT_REPOSITORY,
+    rev="<commit>",
+    site_name="Acme incident knowledge base",
+    site_url="https://acme.github.io/acme-incidents/",
+)
+SHOWN = re.compile(r"<!-- pmkb init: (\S+) -->\n```\w*\n(.*?)```\n", re.DOTALL)
+
+
+def test_adopting_page_shows_exactly_what_init_writes() -> None:
+    page = (REFERENCE_KB / "adopting.md").read_text()
+    shown = dict(SHOWN.findall(page))
+    assert set(shown) == {"mkdocs.yml", "requirements.txt", "pre-commit-config.yaml", *WORKFLOWS}
+    for name, text in shown.items():
+        assert text == repo_init.render(name, PAGE_EXAMPLE), f"adopting.md's {name} differs from pmkb init's"
+    assert "rev: v0.1.0" not in page and "pip install postmortem-kb" not in page
