@@ -178,6 +178,17 @@ def test_generated_workflows_pass_actionlint(tmp_path: Path) -> None:
         assert python["with"]["cache"] == "pip" and python["with"]["cache-dependency-path"] == "requirements.txt"
 
 
+def test_pre_commit_accepts_the_generated_config_and_this_hook_manifest(tmp_path: Path) -> None:
+    pre_commit = shutil.which("pre-commit", path=str(BIN))
+    if pre_commit is None:
+        _missing("pre-commit")
+    assert init(tmp_path)[0] == 0
+    for args in (["validate-config", str(tmp_path / ".pre-commit-config.yaml")],
+                 ["validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")]):  # fmt: skip
+        done = subprocess.run([pre_commit, *args], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_this_repositorys_workflows_are_the_ones_init_writes() -> None:
     for name in WORKFLOWS:
         assert (ROOT / ".github" / "workflows" / name).read_text() == repo_init.template(name), name
