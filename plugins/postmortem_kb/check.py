@@ -20,6 +20,8 @@ from .settings import Settings
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    # Every postmortem loaded (checked ones and their context), for views such as --changed-since.
+    corpus: Corpus | None = None
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.findings if f.level == level)
@@ -78,4 +80,5 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
     relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
     result.findings.sort(key=Finding.sort_key)
+    result.corpus = corpus
     return result

@@ -28,6 +28,7 @@ from .pages.sanitize import clean
 from .rules.cross_file import similar_incidents
 from .settings import Settings
 from .site import SitePlan
+from .verdict import fails
 
 log = get_plugin_logger(__name__)
 ASSETS = {"assets/postmortem-kb/kb.css": "kb.css", "assets/postmortem-kb/kb.js": "kb.js"}
@@ -75,9 +76,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve")
         renderer = Renderer(self.settings, [str(d) for d in config.theme.dirs])
         self.plan = SitePlan(self.settings, corpus, today(), renderer)
-        # Every finding as a warning, so that --strict reports all of them and then fails.
+        # Failing findings as warnings, so that --strict reports all of them and then fails exactly
+        # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
-            log.warning(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
+            report = log.warning if fails(f, self.settings.fail_on) else log.info
+            report(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
         for file in postmortems:
             if self.settings.drafts == "hide" and file.src_uri in drafts:

@@ -14,6 +14,8 @@ from typing import Literal
 
 BlamelessLevel = Literal["warn", "error", "off"]
 DraftsMode = Literal["show", "hide"]
+# Which findings fail: `pmkb check` and `mkdocs build --strict` both follow it (verdict.py).
+FailOn = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,10 @@ class Settings:
     # Trends page, charts and data exports (pandas + plotly); off leaves only the checked pages.
     analytics: bool = True
     pages: PagePaths = field(default_factory=PagePaths)
+    fail_on: FailOn = "error"
+    # Front-matter keys an organisation adds (top level, or dotted such as `impact.cost_center`):
+    # neither unknown-key warnings nor build failures, and allowed by the JSON Schema.
+    extra_keys: tuple[str, ...] = ()
 
     @property
     def severity_names(self) -> tuple[str, ...]:

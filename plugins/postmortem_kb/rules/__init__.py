@@ -17,6 +17,7 @@ from . import (
     action_quality,
     blameless,
     completeness,
+    drafts,
     duplicate_keys,
     html,
     placeholders,
@@ -55,7 +56,7 @@ def judge(doc: ParsedFile, settings: Settings) -> tuple[list[Finding], FrontMatt
     findings: list[Finding] = []
     for checker in CHECKERS:
         findings.extend(checker(ctx))
-    return findings, ctx.model
+    return drafts.relax(ctx, findings), ctx.model
 
 
 __all__ = ["CHECKERS", "RULES", "Context", "Position", "judge"]
