@@ -21,7 +21,7 @@ _TAG = re.compile(r"<\s*[A-Za-z!/?]|&#?\w+;")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for path, text, is_key in _texts(ctx.meta, ()):
+    for path, text, is_key in _texts(ctx.meta, (), set()):
         match = _TAG.search(text)
         if match is None:
             continue
@@ -35,18 +35,25 @@ def check(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _texts(node: Any, path: Path) -> Iterator[tuple[Path, str, bool]]:
-    """Every key and every text value, with its path; sets and tuples are looked inside too."""
+def _texts(node: Any, path: Path, seen: set[int]) -> Iterator[tuple[Path, str, bool]]:
+    """Every key and every text value, with its path; sets and tuples are looked inside too.
+
+    Each container is visited once: YAML aliases share one object, and an alias bomb would
+    otherwise be walked along exponentially many paths."""
+    if isinstance(node, (dict, list, tuple, set, frozenset)):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
     if isinstance(node, str):
         yield path, node, False
     elif isinstance(node, dict):
         for key, value in node.items():
             key_path = (*path, key if isinstance(key, (str, int)) else str(key))
             yield key_path, str(key), True
-            yield from _texts(value, key_path)
+            yield from _texts(value, key_path, seen)
     elif isinstance(node, (list, tuple)):
         for index, value in enumerate(node):
-            yield from _texts(value, (*path, index))
+            yield from _texts(value, (*path, index), seen)
     elif isinstance(node, (set, frozenset)):
         for value in sorted(node, key=str):
             yield path, str(value), False
