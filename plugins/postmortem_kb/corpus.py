@@ -110,6 +110,10 @@ def _read_entry(job: Job, settings: Settings, cache: EntryCache | None) -> Entry
     except OSError as exc:
         finding = Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}")
         return Entry((finding,), None, name)
+    return _entry(src_uri, name, data, settings, cache)
+
+
+def _entry(src_uri: str, name: str, data: bytes, settings: Settings, cache: EntryCache | None) -> Entry:
     return cache.get(src_uri, name, data, settings) if cache is not None else load_entry(src_uri, name, data, settings)
 
 
@@ -121,11 +125,7 @@ def collect(
     contents (src_uri, display path, bytes)."""
     corpus = Corpus()
     for src_uri, display_path, data in contents:
-        corpus.entries[src_uri] = (
-            cache.get(src_uri, display_path, data, settings)
-            if cache
-            else load_entry(src_uri, display_path, data, settings)
-        )
+        corpus.entries[src_uri] = _entry(src_uri, display_path, data, settings, cache)
     for (src_uri, _name, _path), entry in zip(
         jobs, read_entries(jobs, settings, cache, parallel=parallel), strict=True
     ):
