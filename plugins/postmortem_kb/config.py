@@ -42,6 +42,7 @@ class PagesConfig(base.Config):  # type: ignore[no-untyped-call]
     action_items = c.Type(str, default=PagePaths.action_items)
     repeat_causes = c.Type(str, default=PagePaths.repeat_causes)
     trends = c.Type(str, default=PagePaths.trends)
+    feed = c.Type(str, default=PagePaths.feed)
 
 
 class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]

@@ -20,8 +20,8 @@ search:
 
 # Incidents
 
-Every postmortem in the knowledge base, newest first. Filter by severity, service or
-year; click a column heading to sort. See also: [services]({pages.services}/index.md),
+Every postmortem in the knowledge base, newest first. Find words, or filter by severity, service,
+root cause or year; click a column heading to sort. See also: [services]({pages.services}/index.md),
 [severity levels]({pages.handbook}/severities.md), [incident response]({pages.handbook}/response.md),
 [postmortem template]({pages.handbook}/template.md), [blameless postmortems]({pages.handbook}/blameless.md),
 [action items]({pages.action_items}/index.md), [repeat causes]({pages.repeat_causes}/index.md).
@@ -42,5 +42,6 @@ def _filters(incidents: Sequence[Incident], settings: Settings) -> dict[str, lis
     return {
         "severities": severities,
         "services": sorted({s for i in incidents for s in i.services}),
+        "causes": sorted({c for i in incidents for c in i.root_causes}),
         "years": [str(y) for y in sorted({i.date.year for i in incidents}, reverse=True)],
     }
