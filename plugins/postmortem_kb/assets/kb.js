@@ -95,7 +95,8 @@
         var target = document.createElement("div");
         box.appendChild(target);
         var drawn = figureFor(box);
-        window.Plotly.newPlot(target, drawn.data, drawn.layout, { responsive: true, displaylogo: false });
+        window.Plotly.newPlot(target, drawn.data, drawn.layout, { responsive: true, displaylogo: false })
+          .then(function () { box.setAttribute("data-pmkb-drawn", ""); });
         if (resized) resized.observe(box);
       });
     });
