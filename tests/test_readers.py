@@ -8,9 +8,12 @@ request outside the site. Then the action-items table, the incidents filters and
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import os
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +23,7 @@ from typing import Any
 import pytest
 
 from .conftest import REFERENCE_KB, ROOT, TESTS
-from .sites import build
+from .sites import MKDOCS_YML, build
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -41,10 +44,11 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(root: Path, docs: Path, config: Path, docs_name: str) -> Iterator[str]:
+def _serve(root: Path, docs: Path, config: Path, docs_name: str, *, copy: bool = True) -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
     url = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    shutil.copytree(docs, root / docs_name)
+    if copy:
+        shutil.copytree(docs, root / docs_name)
     text = re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", config.read_text())
     (root / "mkdocs.yml").write_text(text)
     built = build(root)
@@ -131,3 +135,99 @@ def test_every_page_of_the_real_incidents_kb_reads_well_at_both_widths(real_site
     seen, problems = _walk(real_site)
     assert seen >= 25
     assert problems == []
+
+
+def _table_data(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json">(.*?)</script>', html, re.S)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found[1])
+    return data
+
+
+@pytest.fixture(scope="module")
+def many_items(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """60 generated postmortems (over a hundred action items; owners @team-1 and @team-10 ...)."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate  # its dataclasses look their module up
+    spec.loader.exec_module(generate)
+    root = tmp_path_factory.mktemp("many-items")
+    generate.generate(60, root / "docs")
+    (root / "docs" / "index.md").write_text("# Home\n")
+    config = root / "mkdocs.in.yml"
+    config.write_text(MKDOCS_YML.format(options="      analytics: false\n      drafts: show") + "site_url: http://x/\n")
+    served = _serve(root, root / "docs", config, "docs", copy=False)
+    yield next(served), root
+    next(served, None)
+
+
+def test_action_items_one_table_exact_filters_sorting_and_pages(many_items: tuple[str, Path]) -> None:
+    url, root = many_items
+    written = sum(p.read_text().count("\n  - id: ") for p in (root / "docs").glob("2*.md"))
+    html = (root / "site" / "action-items" / "index.html").read_text()
+    data = _table_data(html)
+    field = {name: i for i, name in enumerate(data["fields"])}
+    rows = data["rows"]
+    assert len(rows) == written > 100  # every item once, in one table
+    assert html.count("<table") == 3  # the overdue summary by priority and by owner, then the items
+    team1 = [r for r in rows if r[field["owner"]] == "@team-1"]
+    assert team1 and any(r[field["owner"]] == "@team-10" for r in rows)  # a prefix of another owner
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.goto(url + "action-items/")
+        page.locator("form[data-pmkb-filters][data-pmkb-ready]").wait_for()
+        body = page.locator("[data-pmkb-rows] tbody tr")
+        count = page.locator("[data-pmkb-count]")
+        assert body.count() == 100 and count.inner_text() == f"{len(rows)} action items"
+        assert page.locator(".pmkb-pager span").inner_text() == f"1–100 of {len(rows)}"
+        page.locator(".pmkb-pager button", has_text="Next").click()
+        assert body.count() == len(rows) - 100
+        # exact: @team-1 never shows @team-10's items
+        page.select_option('select[data-filter="owner"]', "@team-1")
+        assert count.inner_text() == f"{len(team1)} action items"
+        assert {body.nth(i).locator("td").nth(1).inner_text() for i in range(body.count())} == {"@team-1"}
+        page.select_option('select[data-filter="owner"]', "")
+        page.select_option('select[data-filter="state"]', "Overdue")
+        overdue = [r for r in rows if r[field["overdue"]]]
+        assert count.inner_text() == f"{len(overdue)} action items" and overdue
+        service = rows[0][field["services"]][0]
+        page.select_option('select[data-filter="services"]', service)
+        both = [r for r in overdue if service in r[field["services"]]]
+        assert count.inner_text() == f"{len(both)} action items"
+        page.select_option('select[data-filter="state"]', "")
+        page.select_option('select[data-filter="services"]', "")
+        quarter = rows[-1][field["quarter"]]
+        page.select_option('select[data-filter="quarter"]', quarter)
+        assert count.inner_text() == f"{sum(r[field['quarter']] == quarter for r in rows)} action items"
+        page.select_option('select[data-filter="quarter"]', "")
+        page.locator("[data-pmkb-rows] th", has_text="Due").click()
+        dues = [body.nth(i).locator("td").nth(3).inner_text()[:10] for i in range(5)]
+        assert dues == sorted(r[field["due"]] for r in rows)[:5]
+        page.locator("[data-pmkb-rows] th", has_text="Due").click()
+        assert body.first.locator("td").nth(3).inner_text()[:10] == max(r[field["due"]] for r in rows)
+        link = body.first.locator("td").nth(6).locator("a")
+        target = link.get_attribute("href")
+        assert target is not None and (root / "site" / "action-items" / target / "index.html").resolve().exists()
+        browser.close()
+
+
+def test_incidents_text_and_root_cause_filters(reference_site: str) -> None:
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(reference_site + "incidents/")
+        page.locator("form[data-pmkb-filters][data-pmkb-ready]").wait_for()
+        visible = page.locator("table[data-pmkb-table] tbody tr:not([hidden])")
+        assert visible.count() == 15
+        page.select_option('select[data-filter="cause"]', "dependency-failure")  # one of two causes of the DNS outage
+        assert visible.count() == 2
+        assert page.locator("[data-pmkb-count]").inner_text() == "2 incidents"
+        page.select_option('select[data-filter="cause"]', "")
+        page.fill("input[data-filter-text]", "Certificate")
+        titles = [visible.nth(i).locator("td").nth(1).inner_text() for i in range(visible.count())]
+        assert len(titles) == 2 and all("certificate" in t.lower() for t in titles)
+        page.select_option('select[data-filter="severity"]', "SEV1")
+        assert visible.count() == 1
+        browser.close()
