@@ -97,8 +97,7 @@ def test_charts_draw_offline_and_after_instant_navigation(server: str) -> None:
 
         # The home page's compact set.
         page.locator("a.md-tabs__link", has_text="Home").click()
-        page.wait_for_url(server)
-        page.locator("[data-pmkb-chart]").first.wait_for()
+        _shows(page, "Brightcart incident knowledge base")  # the new content, not only the new URL
         _charts_drawn(page)
         assert page.locator("[data-pmkb-chart]").count() == 2
 

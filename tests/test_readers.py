@@ -90,7 +90,9 @@ LAYOUT_PROBLEMS = """() => {
             const label = text.textContent.trim();
             const r = text.getBoundingClientRect();
             if (!label || r.width === 0) continue;
-            if (r.left < frame.left - 1 || r.right > frame.right + 1 || r.top < frame.top - 1 || r.bottom > frame.bottom + 1)
+            const outside = r.left < frame.left - 1 || r.right > frame.right + 1
+                || r.top < frame.top - 1 || r.bottom > frame.bottom + 1;
+            if (outside)
                 problems.push(`${box.dataset.pmkbChart}: label "${label}" clipped`);
         }
     }
@@ -106,9 +108,7 @@ def _walk(url: str) -> tuple[int, list[str]]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         for width in WIDTHS:
             page = browser.new_page(viewport={"width": width, "height": 900})
-            page.on("console", lambda m, w=width: problems.append(f"{w}px {page.url}: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e, w=width: problems.append(f"{w}px {page.url}: {e}"))
-            page.on("request", lambda r: None if r.url.startswith(url) else problems.append(f"outside request {r.url}"))
+            _watch(page, width, url, problems)
             for address in pages:
                 page.goto(address)
                 page.wait_for_load_state("load")
@@ -123,6 +123,13 @@ def _walk(url: str) -> tuple[int, list[str]]:
             page.close()
         browser.close()
     return len(pages), problems
+
+
+def _watch(page: Any, width: int, url: str, problems: list[str]) -> None:
+    """Console errors, uncaught exceptions and requests outside the site, as problems."""
+    page.on("console", lambda m: problems.append(f"{width}px {page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"{width}px {page.url}: {e}"))
+    page.on("request", lambda r: None if r.url.startswith(url) else problems.append(f"outside request {r.url}"))
 
 
 def test_every_page_of_the_reference_kb_reads_well_at_both_widths(reference_site: str) -> None:
