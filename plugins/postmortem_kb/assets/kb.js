@@ -65,8 +65,11 @@
 
   var resized = typeof ResizeObserver === "function" ? new ResizeObserver(function (entries) {
     entries.forEach(function (entry) {
+      // instant navigation removes the old page's charts: forget them; a hidden chart keeps its size
+      if (!entry.target.isConnected) { resized.unobserve(entry.target); return; }
       var plot = entry.target.querySelector(".js-plotly-plot");
-      if (plot && window.Plotly) window.Plotly.Plots.resize(plot);
+      if (!plot || !window.Plotly || !entry.contentRect.width) return;
+      window.Plotly.Plots.resize(plot).catch(function () {});
     });
   }) : null;
 
