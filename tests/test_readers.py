@@ -238,3 +238,28 @@ def test_incidents_text_and_root_cause_filters(reference_site: str) -> None:
         page.select_option('select[data-filter="severity"]', "SEV1")
         assert visible.count() == 1
         browser.close()
+
+
+def test_charts_redraw_on_resize_and_on_the_dark_scheme(reference_site: str) -> None:
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(reference_site + "trends/")
+        page.wait_for_function("document.querySelectorAll('[data-pmkb-chart][data-pmkb-drawn]').length === 8")
+        widths = (
+            "() => [...document.querySelectorAll('[data-pmkb-chart] .main-svg')]"
+            ".map(s => s.getBoundingClientRect().width)"
+        )
+        wide = page.evaluate(widths)
+        page.set_viewport_size({"width": 390, "height": 900})
+        page.wait_for_function(f"() => ({widths})().every(w => w <= 390)", timeout=10_000)
+        page.wait_for_timeout(500)  # plotly settles its margins after the resize
+        assert max(wide) > 390 and page.evaluate(LAYOUT_PROBLEMS) == []
+        median = (
+            "() => [...document.querySelectorAll('[data-pmkb-chart=\"mttr-breakdown\"] .scatterlayer path.js-line')]"
+            ".map(p => p.style.stroke)"
+        )
+        assert page.evaluate(median) == ["rgb(33, 33, 33)"]  # palette.ACCENT["median"] on the light scheme
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        page.wait_for_function(f"() => ({median})()[0] === 'rgb(238, 238, 238)'", timeout=10_000)  # DARK_CHART
+        browser.close()
