@@ -145,7 +145,7 @@ def test_every_page_of_the_real_incidents_kb_reads_well_at_both_widths(real_site
 
 
 def _table_data(html: str) -> dict[str, Any]:
-    found = re.search(r'<script type="application/json">(.*?)</script>', html, re.S)
+    found = re.search(r"<template>(.*?)</template>", html, re.S)
     assert found is not None
     data: dict[str, Any] = json.loads(found[1])
     return data
@@ -226,7 +226,7 @@ def test_incidents_text_and_root_cause_filters(reference_site: str) -> None:
         page = browser.new_page()
         page.goto(reference_site + "incidents/")
         page.locator("form[data-pmkb-filters][data-pmkb-ready]").wait_for()
-        visible = page.locator("table[data-pmkb-table] tbody tr:not([hidden])")
+        visible = page.locator("[data-pmkb-rows] tbody tr")
         assert visible.count() == 15
         page.select_option('select[data-filter="cause"]', "dependency-failure")  # one of two causes of the DNS outage
         assert visible.count() == 2

@@ -107,7 +107,7 @@ def test_markup_is_shown_as_text(hostile_site: Built) -> None:
     # action-items/ carries its rows as JSON that kb.js draws: an http(s) ticket gets a link URL,
     # anything else none (the browser test above checks the drawn links)
     html = hostile_site.html("action-items/index.html")
-    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
+    data = json.loads(re.search(r"<template>(.*?)</template>", html, re.S)[1])  # type: ignore[index]
     links = {row[data["fields"].index("ticket_url")] for row in data["rows"]} - {""}
     assert links == {"https://tickets.example/ABC-1"}
 

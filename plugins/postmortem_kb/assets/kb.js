@@ -226,19 +226,22 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); });
   }
 
-  // A table drawn from JSON (action-items/): {columns, fields, rows (lists in `fields` order), incidents}.
+  // A table drawn from JSON (pages/tables.py): {columns, fields, rows (lists in `fields` order),
+  // incidents ([title, link]), services (slug -> link)}.
   function dataTable(box) {
     if (box.pmkbTable) return;
-    var source = box.querySelector("script[type='application/json']");
+    // In a <template>, not a <script>: material's instant navigation re-runs the page's scripts.
+    var source = box.querySelector("template");
     var table = box.querySelector("table");
     if (!source || !table) return;
-    var data = JSON.parse(source.textContent);
+    var data = JSON.parse(source.content.textContent);
     var rows = data.rows.map(function (values) {
       var row = {};
       data.fields.forEach(function (name, i) { row[name] = values[i]; });
       return row;
     });
     var form = box.previousElementSibling;
+    if (form && !form.hasAttribute("data-pmkb-filters")) form = null;
     var count = form && form.querySelector("[data-pmkb-count]");
     var noun = (form && form.getAttribute("data-noun")) || "rows";
     var shown = rows, page = 0;
@@ -273,7 +276,7 @@
 
     function sortKey(row, column) {
       if (column.kind === "incident") return (data.incidents[row.incident] || [""])[0].toLowerCase();
-      var value = row[column.key];
+      var value = row[column.sort_by || column.key];
       if (column.sort === "number") return parseFloat(value) || 0;
       return asList(value).join(", ").toLowerCase();
     }
@@ -284,6 +287,18 @@
       if (column.kind === "incident") {
         var incident = data.incidents[value];
         if (incident) td.appendChild(anchor(incident[0], incident[1]));
+      } else if (column.kind === "services") {
+        asList(value).forEach(function (slug, i) {
+          if (i) td.appendChild(document.createTextNode(", "));
+          td.appendChild(data.services[slug] ? anchor(slug, data.services[slug]) : document.createTextNode(slug));
+        });
+      } else if (column.kind === "severity" || column.kind === "status") {
+        var badge = document.createElement("span");
+        badge.className = column.kind === "severity"
+          ? "pmkb-sev pmkb-sev--" + (parseInt(row.severity_rank, 10) || 4)
+          : "pmkb-status pmkb-status--" + String(value).toLowerCase().replace(/ /g, "-");
+        badge.textContent = value;
+        td.appendChild(badge);
       } else if (column.kind === "ticket" && row.ticket_url) {
         td.appendChild(anchor(value, row.ticket_url));
       } else if (column.kind === "due") {
@@ -325,7 +340,9 @@
       filter: function (c) {
         shown = rows.filter(function (row) {
           return matches(function (key) { return asList(row[key]); }, c.wanted, function () {
-            return data.columns.map(function (column) { return sortKey(row, column); }).join(" ");
+            return data.columns.map(function (column) {
+              return column.kind === "incident" ? (data.incidents[row.incident] || [""])[0] : asList(row[column.key]).join(" ");
+            }).join(" ").toLowerCase();
           }, c.words);
         });
         headers.forEach(function (h) { if (h.hasAttribute("aria-sort")) h.setAttribute("aria-sort", "none"); });

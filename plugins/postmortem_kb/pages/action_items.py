@@ -1,8 +1,6 @@
-"""`action-items/`: every follow-up of every postmortem, once, in one filterable, sortable table.
-
-The items travel as JSON that kb.js turns into table rows a page at a time: 10,000 items as HTML
-rows would make a page of megabytes that a phone lays out all at once. The columns are listed
-once, in COLUMNS; a new column is a new entry there and a new field in `_fields`.
+"""`action-items/`: every follow-up of every postmortem, once, in one filterable, sortable table
+(drawn by kb.js from JSON: see tables.py). A new column is a new entry in COLUMNS and a new field
+in `_fields`.
 """
 
 from __future__ import annotations
@@ -16,18 +14,7 @@ from typing import Any
 from ..measures import Completion, completion
 from ..records import ActionItemRecord, Incident
 from .render import Link, Renderer, web_url
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the row field it shows (see _fields)
-    label: str
-    sort: str | None = "text"  # "text", "number" or None (not sortable)
-    # How kb.js shows the field: "text"; "due" (a date, marked when the row is overdue);
-    # "ticket" (a link when ticket_url is set); "incident" (an index into the incidents list);
-    # "list" (values joined by commas).
-    kind: str = "text"
-
+from .tables import Column, table_data
 
 COLUMNS = (
     Column("action", "Action"),
@@ -37,7 +24,7 @@ COLUMNS = (
     Column("status", "Status"),
     Column("ticket", "Ticket", sort=None, kind="ticket"),
     Column("incident", "Incident", kind="incident"),
-    Column("services", "Services", sort=None, kind="list"),
+    Column("services", "Services", sort=None, kind="services"),
 )
 
 # Filters match a row's field exactly (a list field matches when it holds the value).
@@ -91,30 +78,12 @@ def action_items_html(
         more_owners=max(0, len(owners) - TOP_OWNERS),
         by_priority=_breakdown(items, lambda a: a.priority, today),
         filters=_filter_choices(rows),
-        data=table_data(rows, link),
+        data=table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri),
         csv_uri=csv_uri,
     )
 
 
-def table_data(rows: Sequence[Row], link: Link) -> dict[str, Any]:
-    """What kb.js renders: the columns, the field names of each row (rows are lists, in that order,
-    to keep 10,000 of them small), and each incident's title and link once."""
-    index: dict[str, int] = {}
-    incidents: list[list[str]] = []
-    for row in rows:
-        if row.incident.stem not in index:
-            index[row.incident.stem] = len(incidents)
-            incidents.append([row.incident.title, link(row.incident.src_uri)])
-    names = list(_fields(rows[0], 0)) if rows else []
-    return {
-        "columns": [{"key": c.key, "label": c.label, "sort": c.sort, "kind": c.kind} for c in COLUMNS],
-        "fields": names,
-        "rows": [list(_fields(r, index[r.incident.stem]).values()) for r in rows],
-        "incidents": incidents,
-    }
-
-
-def _fields(row: Row, incident: int) -> dict[str, Any]:
+def _fields(row: Row) -> dict[str, Any]:
     item = row.item
     return {
         "action": item.action,
@@ -126,7 +95,7 @@ def _fields(row: Row, incident: int) -> dict[str, Any]:
         "state": [item.status, OVERDUE] if row.overdue else [item.status],
         "ticket": item.ticket or "",
         "ticket_url": web_url(item.ticket) or "",
-        "incident": incident,
+        "incident": row.incident.stem,  # table_data turns it into an index
         "services": list(row.incident.services),
         "quarter": quarter(row.incident.date),
     }

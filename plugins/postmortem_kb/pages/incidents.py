@@ -1,12 +1,24 @@
-"""`incidents/`: every postmortem in one table, filterable and sortable in the browser."""
+"""`incidents/`: every postmortem in one table, filterable and sortable in the browser (drawn by
+kb.js from JSON: see tables.py); each service page shows its incidents the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..records import Incident
 from ..settings import Settings
-from .render import Link, Renderer
+from .render import Link, Renderer, duration
+from .tables import Column, table_data
+
+COLUMNS = (
+    Column("date", "Date"),
+    Column("incident", "Title", kind="incident"),
+    Column("severity", "Severity", kind="severity", sort="number", sort_by="severity_rank"),
+    Column("services", "Services", sort=None, kind="services"),
+    Column("duration", "Duration", sort="number", sort_by="duration_min"),
+    Column("status", "Status", kind="status"),
+)
 
 
 def incidents_markdown(settings: Settings) -> str:
@@ -31,9 +43,29 @@ root cause or year; click a column heading to sort. See also: [services]({pages.
 
 
 def incidents_table(incidents: Sequence[Incident], renderer: Renderer, link: Link, *, filters: bool = True) -> str:
+    rows = [(i, _fields(i, renderer)) for i in incidents]
     return renderer.render(
-        "incidents", link, incidents=incidents, filters=_filters(incidents, renderer.settings) if filters else None
+        "incidents",
+        link,
+        incidents=incidents,
+        filters=_filters(incidents, renderer.settings) if filters else None,
+        data=table_data(COLUMNS, rows, link, renderer.service_uri),
     )
+
+
+def _fields(incident: Incident, renderer: Renderer) -> dict[str, Any]:
+    return {
+        "date": incident.date.isoformat(),
+        "incident": incident.stem,  # table_data turns it into an index
+        "severity": incident.severity,
+        "severity_rank": renderer.severity_rank(incident.severity),
+        "services": list(incident.services),
+        "duration": duration(incident.duration),
+        "duration_min": round(incident.duration.total_seconds() / 60),
+        "status": incident.status,
+        "cause": list(incident.root_causes),
+        "year": str(incident.date.year),
+    }
 
 
 def _filters(incidents: Sequence[Incident], settings: Settings) -> dict[str, list[str]]:

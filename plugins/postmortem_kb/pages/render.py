@@ -70,8 +70,8 @@ def figure_json(payload: str) -> Markup:
 
 
 def script_json(value: object) -> Markup:
-    """Data as JSON inside <script type="application/json">: `<`, `>` and `&` as JSON escapes, so the
-    text can never close the element, whatever a postmortem holds."""
+    """Data as JSON inside a <template>: `<`, `>` and `&` as JSON escapes, so the text can neither
+    form markup nor an entity, whatever a postmortem holds."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
