@@ -38,7 +38,7 @@ def severity_colour(rank: int, *, dark: bool = False) -> str:
 
 
 def stylesheet() -> str:
-    """CSS custom properties kb.css reads (served as assets/postmortem-kb/palette.css)."""
+    """CSS custom properties kb.css reads (the plugin serves them at the top of kb.css)."""
     light = [f"--pmkb-sev-{n}: {c};" for n, c in enumerate(SEVERITY, 1)]
     light += [f"--pmkb-{name}: {c};" for name, c in PHASE.items()]
     dark = [f"--pmkb-sev-{n}: {c};" for n, c in enumerate(SEVERITY_DARK, 1)]

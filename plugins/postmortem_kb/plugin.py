@@ -32,8 +32,8 @@ from .site import SitePlan
 from .verdict import fails
 
 log = get_plugin_logger(__name__)
-ASSETS = {"assets/postmortem-kb/kb.css": "kb.css", "assets/postmortem-kb/kb.js": "kb.js"}
-PALETTE_URI = "assets/postmortem-kb/palette.css"
+CSS_URI = "assets/postmortem-kb/kb.css"
+JS_URI = "assets/postmortem-kb/kb.js"
 PLOTLY_URI = "assets/postmortem-kb/plotly.min.js"  # kb.js loads it from beside itself
 # plotly.js's cartesian partial bundle (npm: plotly.js-cartesian-dist-min), vendored with its licence:
 # the trace types the charts use at a third of the full bundle's size; never fetched from a CDN.
@@ -61,8 +61,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             return config
         docs_dir = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path or "."))
         self.settings = to_settings(self.config, docs_dir)
-        config.extra_css.extend([PALETTE_URI, "assets/postmortem-kb/kb.css"])
-        config.extra_javascript.append("assets/postmortem-kb/kb.js")
+        config.extra_css.append(CSS_URI)
+        config.extra_javascript.append(JS_URI)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -95,10 +95,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         for src_uri, (markdown, in_nav) in self.plan.generated_pages().items():
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             _add(files, File.generated(config, src_uri, content=markdown, inclusion=inclusion))
-        for src_uri, name in ASSETS.items():
-            content = resources.files("postmortem_kb").joinpath(f"assets/{name}").read_bytes()
-            _add(files, File.generated(config, src_uri, content=content))
-        _add(files, File.generated(config, PALETTE_URI, content=palette.stylesheet()))
+        assets = resources.files("postmortem_kb").joinpath("assets")
+        # One stylesheet: the palette's variables, then the rules that use them (a <link> less on every page).
+        css = palette.stylesheet() + assets.joinpath("kb.css").read_text(encoding="utf-8")
+        _add(files, File.generated(config, CSS_URI, content=css))
+        _add(files, File.generated(config, JS_URI, content=assets.joinpath("kb.js").read_bytes()))
         if self.settings.analytics:
             for src_uri, name in PLOTLY_FILES.items():
                 path = resources.files("postmortem_kb").joinpath(f"{PLOTLY_DIR}/{name}")

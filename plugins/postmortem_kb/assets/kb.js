@@ -24,7 +24,7 @@
 
   function copy(value) { return JSON.parse(JSON.stringify(value)); }
 
-  // Chart colours come from palette.py; on the dark scheme palette.css maps a light colour #rrggbb
+  // Chart colours come from palette.py; on the dark scheme the served kb.css maps a light colour #rrggbb
   // to --pmkb-chart-rrggbb (unset on the light scheme and for colours that read on both).
   function recolour(value, style) {
     if (typeof value === "string" && /^#[0-9a-f]{6}$/i.test(value)) {

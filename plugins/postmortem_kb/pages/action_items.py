@@ -83,6 +83,14 @@ def action_items_html(
     )
 
 
+def open_items_data(incidents: Sequence[Incident], renderer: Renderer, link: Link, today: dt.date) -> dict[str, Any]:
+    """The open action items of some incidents (a service page), for the same kb.js table."""
+    rows = sorted(
+        (Row(i, a, a.is_overdue(today)) for i in incidents for a in i.action_items if a.is_open), key=_urgency
+    )
+    return table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri)
+
+
 def _fields(row: Row) -> dict[str, Any]:
     item = row.item
     return {
