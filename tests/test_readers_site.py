@@ -117,3 +117,17 @@ def test_quarter_table_label_follows_major_severities(tmp_path: Path, reference:
     built = build(tmp_path)
     assert built.returncode == 0, built.log
     assert "<th>SEV1</th>" in built.html("trends/index.html")
+
+
+def test_card_shows_authors_and_detection(reference: Path) -> None:
+    page = (
+        reference / "site" / "2025-02-03-card-payments-down-after-mtls-certificate-expiry" / "index.html"
+    ).read_text()
+    card = page[page.index("data-pmkb-card") : page.index("</dl></div>", page.index("data-pmkb-card"))]
+    text = (REFERENCE_KB / "2025-02-03-card-payments-down-after-mtls-certificate-expiry.md").read_text()
+    authors = re.search(r"^authors: \[(.*)\]$", text, re.M)
+    detection = re.search(r"^detection: (.*)$", text, re.M)
+    assert authors is not None and detection is not None
+    names = ", ".join(a.strip().strip('"') for a in authors[1].split(","))
+    assert f"<dt>Authors</dt><dd>{names}</dd>" in card
+    assert f"<dt>Detection</dt><dd>{detection[1]}</dd>" in card
