@@ -139,9 +139,7 @@ def _why_not_split(text: str) -> ParseError:
             "the file starts with a second byte-order mark before '---'; save it as UTF-8 without it",
         )
     if first.rstrip() != "---" and not first.startswith("---"):
-        return ParseError(
-            "frontmatter-missing", "no YAML front matter: the file must start with a line '---'"
-        )
+        return ParseError("frontmatter-missing", "no YAML front matter: the file must start with a line '---'")
     if first.rstrip(" \t") != "---":
         return ParseError(
             "frontmatter-missing",
@@ -268,11 +266,9 @@ class _Builder:
         )
 
     def _error(self, rule: str, node: Node, path: Path, message: str) -> ParseError:
-        if rule == "yaml-too-large" and path:
-            # the node is wherever the anchor was; the top-level key that expands it says more
-            mark = self.positions.key(path[:1])
-        else:
-            mark = self.positions.mark(node)
+        # An expanded alias's node is wherever its anchor was; the top-level key using it says more.
+        at_key = rule == "yaml-too-large" and path
+        mark = self.positions.key(path[:1]) if at_key else self.positions.mark(node)
         return ParseError(rule, message, mark.line, mark.col)
 
     def _timestamp(self, node: ScalarNode, path: Path) -> Any:
@@ -290,9 +286,8 @@ class _Builder:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                raise self._error(
-                    "yaml-tag", key_node, path, "YAML merge keys (`<<`) are not allowed in front matter; write the keys out"
-                )
+                message = "YAML merge keys (`<<`) are not allowed in front matter; write the keys out"
+                raise self._error("yaml-tag", key_node, path, message)
             key = key_node.value if key_node.tag == _STR else self.build(key_node, path)
             if not isinstance(key, Hashable):
                 mark = self.positions.mark(key_node)
