@@ -26,10 +26,18 @@ def _no_numbers(value: Any) -> Any:
     return value
 
 
+def _day(value: Any) -> Any:
+    """A timestamp where a day is asked for would be compared with days later (a TypeError)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("a timestamp is not a date")
+    return _no_numbers(value)
+
+
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_no_numbers)]
-Date = Annotated[dt.date, BeforeValidator(_no_numbers)]
+Date = Annotated[dt.date, BeforeValidator(_day)]
 Count = Annotated[int, Field(strict=True, ge=0)]
-Amount = Annotated[float, Field(ge=0), BeforeValidator(lambda v: _not_bool(v))]
+# Finite: JSON has no Infinity, and "$inf" is not an impact (the parser refuses .inf first).
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), BeforeValidator(lambda v: _not_bool(v))]
 
 
 def _not_bool(value: Any) -> Any:

@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import palette
-from .clock import today
+from .clock import ClockError, today
 from .config import PostmortemsConfig, to_settings
 from .corpus import EntryCache, collect
 from .page_meta import make_safe
@@ -75,7 +75,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
         corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve")
         renderer = Renderer(self.settings, [str(d) for d in config.theme.dirs])
-        self.plan = SitePlan(self.settings, corpus, today(), renderer)
+        try:
+            day = today()
+        except ClockError as exc:
+            raise PluginError(f"postmortems: {exc}") from None
+        self.plan = SitePlan(self.settings, corpus, day, renderer)
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
