@@ -7,7 +7,7 @@ reads the same options out of mkdocs.yml for the CLI, so both judge alike.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +156,10 @@ def load_settings(config_file: Path | None) -> LoadedConfig:
     docs_dir = str(raw.get("docs_dir") or "docs")
     resolved = (config_file.parent / docs_dir).resolve()
     site_url = raw.get("site_url") if isinstance(raw.get("site_url"), str) else None
-    return LoadedConfig(to_settings(plugin_config, docs_dir), resolved, config_file, site_url)
+    # the files MkDocs leaves out of a build are left out of the check too (docs_files.py)
+    excluded = "\n".join(str(raw[k]) for k in ("exclude_docs", "draft_docs") if isinstance(raw.get(k), str))
+    settings = replace(to_settings(plugin_config, docs_dir), docs_path=str(resolved), exclude_docs=excluded)
+    return LoadedConfig(settings, resolved, config_file, site_url)
 
 
 class _LenientLoader(yaml.SafeLoader):

@@ -86,8 +86,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             report = log.warning if fails(f, self.settings.fail_on) else log.info
             report(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
+        # MkDocs would stop the build with a traceback on these (or wait forever on a FIFO); the
+        # finding logged above says why each is left out, as `pmkb check` does.
+        unreadable = {uri for uri, e in corpus.entries.items() if any(f.rule == "file-unreadable" for f in e.findings)}
         for file in postmortems:
-            if self.settings.drafts == "hide" and file.src_uri in drafts:
+            if (self.settings.drafts == "hide" and file.src_uri in drafts) or file.src_uri in unreadable:
                 files.remove(file)
             elif file.inclusion is InclusionLevel.INCLUDED:
                 # Out of the navigation: a nav listing 10,000 postmortems on every page makes builds quadratic.
