@@ -54,7 +54,12 @@ def _read(table: Table, keys: list[str]) -> ActionTable:
     for row in table.rows:
         fields: dict[str, str] = {}
         cols: dict[str, int] = {}
-        for key, cell, col in zip(keys, row.cells, row.cols, strict=False):
+        # A row with fewer cells than the header renders them blank: they are read as blank, so the
+        # rules report them (they were skipped, and blank owners and due dates were published).
+        end = (row.cols[-1] + len(row.cells[-1])) if row.cells else 1
+        cells = [*row.cells, *[""] * (len(keys) - len(row.cells))]
+        columns = [*row.cols, *[end] * (len(keys) - len(row.cols))]
+        for key, cell, col in zip(keys, cells, columns, strict=False):
             if key:
                 fields[key] = cell
                 cols[key] = col
