@@ -84,7 +84,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
             report = log.warning if fails(f, self.settings.fail_on) else log.info
-            report(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
+            report(f.as_line())
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
         # MkDocs would stop the build with a traceback on these (or wait forever on a FIFO); the
         # finding logged above says why each is left out, as `pmkb check` does.

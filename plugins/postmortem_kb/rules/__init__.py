@@ -23,6 +23,7 @@ from . import (
     placeholders,
     root_cause,
     sections,
+    theme_keys,
     timeline,
     types,
     unknown_keys,
@@ -47,6 +48,7 @@ CHECKERS: tuple[Checker, ...] = (
     action_quality.check,
     sections.check,
     blameless.check,
+    theme_keys.check,
 )
 
 

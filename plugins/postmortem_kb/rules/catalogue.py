@@ -110,4 +110,9 @@ RULES: dict[str, RuleInfo] = {
     "non-finite-number": RuleInfo(
         "error", "`.inf` or `.nan`: not a number JSON exports and figures can hold", module="parsing.front_matter"
     ),
+    "theme-key": RuleInfo(
+        "error",
+        "a key MkDocs or the theme acts on (template, description, hide, search ...) is refused or malformed",
+        module="rules.theme_keys",
+    ),
 }
