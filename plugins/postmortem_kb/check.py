@@ -13,6 +13,7 @@ from .findings import Finding, fails
 from .parsing import ParsedFile
 from .relations import find_relations
 from .rules.cross_file import no_postmortems, similar_incidents
+from .rules.links import corpus_findings
 from .settings import Settings
 
 
@@ -77,6 +78,9 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
         corpus.entries[entry.path] = entry
     relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
+    # without the knowledge base (no docs_dir), a stem missing from the files given proves nothing
+    links = corpus_findings(corpus.entries.values(), whole=corpus_dir is not None)
+    result.findings.extend(f for f in links if f.path in checked)
     result.findings.sort(key=Finding.sort_key)
     result.corpus = corpus
     return result

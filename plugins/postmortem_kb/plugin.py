@@ -26,6 +26,7 @@ from .page_meta import make_safe
 from .pages.render import Link, Renderer
 from .pages.sanitize import clean
 from .rules.cross_file import similar_incidents
+from .rules.links import corpus_findings
 from .settings import Settings
 from .site import SitePlan
 from .verdict import fails
@@ -82,7 +83,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.plan = SitePlan(self.settings, corpus, day, renderer)
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
-        for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
+        cross = [
+            *similar_incidents(corpus.entries.values(), self.plan.all_relations),
+            *corpus_findings(corpus.entries.values()),
+        ]
+        for f in [*corpus.findings, *cross]:
             report = log.warning if fails(f, self.settings.fail_on) else log.info
             report(f.as_line())
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}

@@ -146,6 +146,12 @@ class Settings:
 MARKDOWN_EXTENSIONS: tuple[str, ...] = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 
 
+def stem_of(filename: str) -> str:
+    """A postmortem's id (what `related` lists): its file name without the Markdown extension."""
+    stem, ext = os.path.splitext(filename.rsplit("/", 1)[-1])
+    return stem if ext in MARKDOWN_EXTENSIONS else filename.rsplit("/", 1)[-1]
+
+
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 

@@ -20,6 +20,7 @@ from . import (
     drafts,
     duplicate_keys,
     html,
+    links,
     placeholders,
     root_cause,
     sections,
@@ -49,6 +50,7 @@ CHECKERS: tuple[Checker, ...] = (
     sections.check,
     blameless.check,
     theme_keys.check,
+    links.check,
 )
 
 

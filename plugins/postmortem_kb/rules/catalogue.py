@@ -115,4 +115,10 @@ RULES: dict[str, RuleInfo] = {
         "a key MkDocs or the theme acts on (template, description, hide, search ...) is refused or malformed",
         module="rules.theme_keys",
     ),
+    "unknown-related": RuleInfo(
+        "error",
+        "`related` names a path, a URL, the postmortem itself or a stem no postmortem has",
+        module="rules.links",
+    ),
+    "duplicate-stem": RuleInfo("error", "two postmortems share a file stem (their id)", module="rules.links"),
 }
