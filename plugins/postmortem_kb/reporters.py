@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 
 from .check import CheckResult
-from .findings import visible
 
 
 def text(result: CheckResult) -> str:
@@ -21,7 +20,7 @@ def github(result: CheckResult) -> str:
             f"{k}={_escape_property(str(v))}"
             for k, v in (("file", f.path), ("line", f.line), ("col", f.col), ("title", f"pmkb [{f.rule}]"))
         )
-        out.append(f"::{f.level} {props}::{_escape_data(visible(f.message))}\n")
+        out.append(f"::{f.level} {props}::{_escape_data(f.message)}\n")
     return "".join(out)
 
 
