@@ -23,7 +23,7 @@ from mkdocs.structure import files as mkdocs_files
 from mkdocs.utils import markdown_extensions
 from postmortem_kb.check import check_text
 from postmortem_kb.cli import main
-from postmortem_kb.docs_files import DEFAULT_EXCLUDE
+from postmortem_kb.docs_files import exclusions
 from postmortem_kb.findings import Finding
 from postmortem_kb.settings import MARKDOWN_EXTENSIONS, Settings
 
@@ -39,6 +39,7 @@ def _bomb(levels: int = 8, fan: int = 9) -> str:
     )
 
 
+UNREADABLE, TOO_LARGE = "file-unreadable", "yaml-too-large"
 # file name -> (content, rules `pmkb check` and the build must report for it)
 FILES: dict[str, tuple[str | bytes | None, set[str]]] = {
     "2025-02-01-timestamp-date.md": (base(("date: 2025-01-14", "date: 2025-01-14T10:00:00Z")), {"invalid-date"}),
@@ -50,7 +51,7 @@ FILES: dict[str, tuple[str | bytes | None, set[str]]] = {
         base(("18,400 customers", "18,400 cust\u00f6mers")).encode("latin-1"),
         {"file-unreadable"},
     ),
-    "2025-02-04-utf16.md": (base().encode("utf-16"), {"file-unreadable"}),
+    "2025-02-04-utf16.md": (base().encode("utf-16"), {UNREADABLE}),
     "2025-02-05-dangling.md": (None, {"file-unreadable"}),  # a symlink to nowhere
     "2025-02-06-fifo.md": (b"fifo", {"file-unreadable"}),
     "2025-02-07-infinite.md": (
@@ -169,9 +170,9 @@ def test_a_folder_mkdocs_excludes_is_not_checked_either(tmp_path: Path) -> None:
 
 
 def test_mkdocs_lists_match_ours() -> None:
-    assert MARKDOWN_EXTENSIONS == markdown_extensions
+    assert markdown_extensions == MARKDOWN_EXTENSIONS
     excluded = ["a/.x.md", ".git/x.md", "templates/x.md", "a/templates/x.md", "x.md"]
-    ours = mkdocs_files.pathspec.gitignore.GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE)
+    ours = exclusions("")
     theirs = mkdocs_files._default_exclude
     assert [ours.match_file(p) for p in excluded] == [theirs.match_file(p) for p in excluded]
 
