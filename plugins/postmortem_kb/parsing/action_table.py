@@ -24,8 +24,9 @@ REQUIRED_COLUMNS = ("id", "action", "owner", "priority", "due", "status")
 @dataclass
 class TableItem:
     line: int
-    fields: dict[str, str]  # front-matter key -> cell text ("" when blank)
+    fields: dict[str, str]  # front-matter key -> cell text ("" when blank or missing)
     cols: dict[str, int]
+    missing: tuple[str, ...] = ()  # keys whose cell the row lacks (it has fewer cells than the header)
 
     def position(self, key: str) -> Position:
         return Position(self.line, self.cols.get(key, 1))
@@ -63,5 +64,5 @@ def _read(table: Table, keys: list[str]) -> ActionTable:
             if key:
                 fields[key] = cell
                 cols[key] = col
-        items.append(TableItem(row.line, fields, cols))
+        items.append(TableItem(row.line, fields, cols, tuple(k for k in keys[len(row.cells) :] if k)))
     return ActionTable(table.line, [k for k in keys if k], items)
