@@ -258,3 +258,31 @@ def test_small_hostile_files_finish_under_a_bound(text: str) -> None:
     _doc, findings = check_text("x.md", text, Settings())
     assert time.monotonic() - started < BOUND
     assert all(f.line >= 1 for f in findings)
+
+
+def test_the_theme_gets_no_refused_key_and_nothing_from_an_alias_bomb() -> None:
+    import yaml
+    from postmortem_kb.page_meta import make_safe
+
+    bomb = yaml.load(_bomb() + "title: x\ntags: [*a8]\n", Loader=yaml.CSafeLoader)  # as MkDocs loads it
+    started = time.monotonic()
+    make_safe(bomb)
+    assert bomb == {} and time.monotonic() - started < BOUND
+    meta = {"title": "<b>", "search": {"boost": "high"}, "hide": "navigation", "template": "x.html", "author": "A <b>"}
+    make_safe(meta)
+    assert meta == {"title": "&lt;b&gt;", "author": "A &lt;b&gt;"}
+
+
+def test_a_symlink_loop_does_not_hang_the_walk(tmp_path: Path) -> None:
+    from postmortem_kb.check import find_postmortems
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "2025-02-01-x.md").write_text(base())
+    (tmp_path / "a" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    found = find_postmortems(tmp_path, Settings())
+    assert [p.name for p in found] == ["2025-02-01-x.md"]
+    (tmp_path / "b").symlink_to(tmp_path / "a", target_is_directory=True)  # linked twice: MkDocs lists both
+    assert [p.relative_to(tmp_path).as_posix() for p in find_postmortems(tmp_path, Settings())] == [
+        "a/2025-02-01-x.md",
+        "b/2025-02-01-x.md",
+    ]

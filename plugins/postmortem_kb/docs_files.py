@@ -24,7 +24,8 @@ def exclusions(patterns: str) -> GitIgnoreSpec:
 
 
 def walk(root: Path, docs_dir: Path | None = None, patterns: str = "") -> Iterator[Path]:
-    """Files under `root` as MkDocs finds them, sorted, symlinked folders followed once.
+    """Files under `root` as MkDocs finds them, sorted, symlinked folders followed (a folder linked
+    twice is listed twice, as MkDocs lists it; a link back to an ancestor is not followed).
 
     Paths inside `docs_dir` that MkDocs excludes are skipped. FIFOs, devices and dangling symlinks
     are listed, as MkDocs lists them: reading them is refused (corpus.read_regular), the check
@@ -32,19 +33,22 @@ def walk(root: Path, docs_dir: Path | None = None, patterns: str = "") -> Iterat
     """
     spec = exclusions(patterns)
     base = docs_dir.resolve() if docs_dir is not None else None
-    seen: set[str] = set()
     for folder, dirs, files in os.walk(root, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen:  # a symlink loop, or a folder linked twice
+        if folder != str(root) and _loops(folder):
             dirs[:] = []
             continue
-        seen.add(real)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(folder, name)
             if base is not None and _excluded(spec, base, path):
                 continue
             yield path
+
+
+def _loops(folder: str) -> bool:
+    """True when `folder` is a link to itself or to one of its ancestors."""
+    real, parent = os.path.realpath(folder), os.path.realpath(os.path.dirname(folder))
+    return os.path.commonpath([real, parent]) == real
 
 
 def _excluded(spec: GitIgnoreSpec, base: Path, path: Path) -> bool:
