@@ -286,3 +286,25 @@ def test_a_symlink_loop_does_not_hang_the_walk(tmp_path: Path) -> None:
         "a/2025-02-01-x.md",
         "b/2025-02-01-x.md",
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "good", "bad"),
+    [
+        ("template", None, "redirect.html"),
+        ("description", "One line", "two\nlines"),
+        ("hide", ["toc"], ["header"]),
+        ("search", {"boost": 2}, {"boost": "high"}),
+        ("icon", "material/alert", "<svg>"),
+        ("comments", True, "yes"),
+    ],
+)
+def test_the_schema_and_the_rule_agree_on_theme_keys(key: str, good: object, bad: object) -> None:
+    import jsonschema
+    from postmortem_kb.schema import front_matter_schema
+    from postmortem_kb.theme_keys import problem
+
+    validator = jsonschema.Draft202012Validator({"$defs": {}, **front_matter_schema(Settings())["properties"][key]})
+    if good is not None:
+        assert validator.is_valid(good) and problem(key, good) is None
+    assert not validator.is_valid(bad) and problem(key, bad) is not None
