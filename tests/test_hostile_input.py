@@ -308,3 +308,13 @@ def test_the_schema_and_the_rule_agree_on_theme_keys(key: str, good: object, bad
     if good is not None:
         assert validator.is_valid(good) and problem(key, good) is None
     assert not validator.is_valid(bad) and problem(key, bad) is not None
+
+
+def test_the_check_refuses_every_script_payload_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The files test_security.py loads in Chromium: each is an error for `pmkb check` too."""
+    monkeypatch.chdir(tmp_path)
+    hostile = sorted((Path(__file__).parent / "hostile").glob("*.m*"))
+    result = CliRunner().invoke(main, ["check", *map(str, hostile)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    errors = {m.group(1) for m in FINDING.finditer(result.stdout) if m.group(4) == "error"}
+    assert errors == {str(p) for p in hostile}
