@@ -318,3 +318,16 @@ def test_the_check_refuses_every_script_payload_file(monkeypatch: pytest.MonkeyP
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     errors = {m.group(1) for m in FINDING.finditer(result.stdout) if m.group(4) == "error"}
     assert errors == {str(p) for p in hostile}
+
+
+TAGS = st.sampled_from(["!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!map", "!!seq", "!!set",
+                        "!!binary", "!!omap", "!!pairs", "!!merge", "!!value", "!foo", "!!python/name:os.system"])  # fmt: skip
+TAGGED = st.sampled_from(["maybe", "soon", "1", "0x", ".", "2025-13-45", "2025-01-14", "[a]", "{a: 1}", "''", "aGk="])
+
+
+@settings(max_examples=200, deadline=None)
+@given(TAGS, TAGGED, st.sampled_from(["title", "date", "tags", "impact"]))
+def test_an_explicit_tag_on_any_value_is_a_finding(tag: str, value: str, key: str) -> None:
+    """`!!bool maybe` and `!!timestamp soon` were a KeyError and an AttributeError out of PyYAML."""
+    _doc, findings = check_text("x.md", base((f"\n{key}:", f"\n{key}: {tag} {value}\nold_{key}:")), Settings())
+    assert all(isinstance(f, Finding) and f.line >= 1 for f in findings)

@@ -200,7 +200,6 @@ _Y = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE, _TIMESTAMP = (_Y + t for t in ("str", "map", "seq", "merge", "timestamp"))
 # Scalars every consumer (pydantic, JSON, Jinja, the theme) handles as they are.
 _PLAIN_SCALARS = frozenset(_Y + t for t in ("int", "float", "bool", "null"))
-_TAG_NAMES = {_Y + t: f"!!{t}" for t in ("set", "binary", "omap", "pairs", "merge", "value")}
 
 
 class _Builder:
@@ -231,15 +230,13 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise self._error("yaml-too-large", node, path, f"front matter nests over {MAX_DEPTH} levels deep")
         tag = node.tag
-        if tag == _STR:
-            self.strings.append((path, node.value))
-            return node.value
         if isinstance(node, ScalarNode):
-            if tag == _TIMESTAMP:
-                return self._timestamp(node, path)
-            if tag not in _PLAIN_SCALARS:
+            if tag == _STR:
+                self.strings.append((path, node.value))
+                return node.value
+            if tag not in _PLAIN_SCALARS and tag != _TIMESTAMP:
                 raise self._refused(node, path)
-            value = self.constructor.construct_object(node)
+            value = self._scalar(node, path)
             if isinstance(value, float) and not math.isfinite(value):
                 raise self._error(
                     "non-finite-number",
@@ -255,14 +252,17 @@ class _Builder:
         raise self._refused(node, path)
 
     def _refused(self, node: Node, path: Path) -> ParseError:
-        name = _TAG_NAMES.get(node.tag) or (node.tag if node.tag.startswith("!") else f"!<{node.tag}>")
-        name = name.replace("tag:yaml.org,2002:", "!!")
+        tag = node.tag
+        name = tag.replace(_Y, "!!") if tag.startswith(_Y) else tag if tag.startswith("!") else f"!<{tag}>"
+        kind = ""
+        if tag in _PLAIN_SCALARS or tag in (_STR, _TIMESTAMP, _MAP, _SEQ):  # a plain tag on the wrong node
+            kind = " on a list" if isinstance(node, SequenceNode) else " on a mapping"
         return self._error(
             "yaml-tag",
             node,
             path,
-            f"the YAML type `{name}` is not allowed in front matter; use plain text, numbers, true/false, "
-            "dates, lists and mappings",
+            f"the YAML type `{name}`{kind} is not allowed in front matter; use plain text, numbers, "
+            "true/false, dates, lists and mappings",
         )
 
     def _error(self, rule: str, node: Node, path: Path, message: str) -> ParseError:
@@ -270,6 +270,17 @@ class _Builder:
         at_key = rule == "yaml-too-large" and path
         mark = self.positions.key(path[:1]) if at_key else self.positions.mark(node)
         return ParseError(rule, message, mark.line, mark.col)
+
+    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        """An int, float, bool, null or timestamp. An explicit tag on text that is not one
+        (`!!bool maybe`, `!!timestamp soon`) made PyYAML raise KeyError or AttributeError."""
+        try:
+            if node.tag == _TIMESTAMP:
+                return self._timestamp(node, path)
+            return self.constructor.construct_object(node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
+            name = node.tag.replace(_Y, "!!")
+            raise self._error("yaml-syntax", node, path, f"invalid YAML in front matter: {node.value!r} is not {name}")
 
     def _timestamp(self, node: ScalarNode, path: Path) -> Any:
         """ISO forms parse directly; YAML's other spellings go through PyYAML."""
