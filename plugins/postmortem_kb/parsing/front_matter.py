@@ -279,8 +279,8 @@ class _Builder:
                 return self._timestamp(node, path)
             return self.constructor.construct_object(node)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
-            name = node.tag.replace(_Y, "!!")
-            raise self._error("yaml-syntax", node, path, f"invalid YAML in front matter: {node.value!r} is not {name}")
+            message = f"invalid YAML in front matter: {node.value!r} is not {node.tag.replace(_Y, '!!')}"
+            raise self._error("yaml-syntax", node, path, message) from None
 
     def _timestamp(self, node: ScalarNode, path: Path) -> Any:
         """ISO forms parse directly; YAML's other spellings go through PyYAML."""
