@@ -89,7 +89,11 @@ RULES: dict[str, RuleInfo] = {
     ),
     "blameless-why-didnt": RuleInfo("warning", '"why didn\'t they ...": asks who, not what', module="rules.blameless"),
     # action-item quality
-    "action-item-verb": RuleInfo("warning", "an action item does not start with a verb", module="rules.action_quality"),
+    "action-item-verb": RuleInfo(
+        "warning",
+        "an action item is not an action (a noun phrase, question or statement)",
+        module="rules.action_quality",
+    ),
     "action-item-vague": RuleInfo(
         "warning",
         'a vague action item ("investigate", "improve", "be more careful" ...)',
