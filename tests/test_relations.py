@@ -174,7 +174,10 @@ def test_reference_site_repeats_related_and_recurred_flags(reference: Path) -> N
         "2026-03-02-search-timeouts-during-catalogue-import",
     ]
     repeat_page = (site / "repeat-causes" / "index.html").read_text()
-    assert repeat_page.count("<table") == 3  # checkout config changes, payments certificates, search capacity
+    groups, similar = repeat_page.split('id="similar-incidents"')
+    assert groups.count("<table") == 3  # checkout config changes, payments certificates, search capacity
+    # a learning link, not a repeat: two stale-replica incidents on different services ("replication" = "replica")
+    assert similar.count("<tr>") - 1 == 1 and "2025-05-28-duplicate-orders-after-database-failover/" in similar
     assert "78 days" in repeat_page and "54 days" in repeat_page and "374 days" in repeat_page
     jan = (site / "2025-01-14-checkout-502s-after-feature-flag-push" / "index.html").read_text()
     mar = (site / "2025-03-09-checkout-throttled-by-rate-limit-typo" / "index.html").read_text()
