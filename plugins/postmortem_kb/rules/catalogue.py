@@ -102,4 +102,8 @@ RULES: dict[str, RuleInfo] = {
     "action-item-p1-due": RuleInfo(
         "warning", "a P1 item of a major incident is due too long after the incident", module="rules.action_quality"
     ),
+    # dates (added for issue 10)
+    "date-mismatch": RuleInfo(
+        "warning", "`date` is neither the UTC nor the local day of timeline.started", module="rules.date_match"
+    ),
 }
