@@ -29,6 +29,7 @@ from itertools import combinations
 from typing import Literal
 
 from .records import Incident
+from .settings import Settings
 from .terms import normalise
 
 Kind = Literal["manual", "cause", "text", "similar"]
@@ -279,3 +280,8 @@ def repeat_groups(incidents: Sequence[Incident], relations: Iterable[Relation]) 
 def repeat_stems(groups: Iterable[RepeatGroup]) -> set[str]:
     """Incidents that repeat an earlier one: every member of a repeat group but its first."""
     return {i.stem for g in groups for i in g.incidents[1:]}
+
+
+def relations_for(incidents: Sequence[Incident], settings: Settings) -> list[Relation]:
+    """Every relation under the knowledge base's settings (window, threshold, added terms)."""
+    return find_relations(incidents, settings.repeat_window_days, settings.similarity_threshold, settings.terms)

@@ -123,6 +123,10 @@ class Settings:
     # Front-matter keys an organisation adds (top level, or dotted such as `impact.cost_center`):
     # neither unknown-key warnings nor build failures, and allowed by the JSON Schema.
     extra_keys: tuple[str, ...] = ()
+    # Month and quarter of an incident: the day timeline.started falls on in this IANA time zone.
+    time_zone: str = "UTC"
+    # Rows added to the term-normalisation table of similar-incident links (terms.py): canonical -> variants.
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def severity_names(self) -> tuple[str, ...]:
