@@ -105,7 +105,8 @@ def customer_impact(frame: pd.DataFrame, by: str = "quarter") -> pd.DataFrame:
     """Users affected, support tickets and revenue (numeric statements only), summed per group."""
     rows = _grouping(frame, by)
     grouped = rows.groupby(by, sort=True)
-    out = grouped[["users_affected", "support_tickets", "revenue_usd"]].sum(min_count=1)
+    # NaN, not 0, where no incident of the group states the figure (float for the charts)
+    out = grouped[["users_affected", "support_tickets", "revenue_usd"]].sum(min_count=1).astype("float64")
     out["users_unknown"] = grouped["users_unknown"].sum()
     out["slo_statements"] = grouped["slo_impact"].count()
     return out
