@@ -8,10 +8,12 @@ and a second test keeps the figure first measured from getting worse.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from postmortem_kb.pages.handbook import BLAMELESS_ACCURACY
 from postmortem_kb.relations import similar_texts
 
 from .evaluation import measure_action_items, measure_blameless, measure_pairs
@@ -98,3 +100,15 @@ def test_regex_and_regular_expression_meet() -> None:
     regex = next(p for p in pairs if "backtracking" in p.note)
     shared = {frozenset((x, y)): terms for x, y, _s, terms in similar_texts(texts, 0.0)}[frozenset((regex.a, regex.b))]
     assert "regex" in shared
+
+
+def test_the_blameless_guide_quotes_the_measured_test_figures() -> None:
+    items = measure_blameless.load("test")
+    real = [i for i in items if i.source != "handwritten"]
+    hand = [i for i in items if i.source == "handwritten"]
+    rows = [r for r in BLAMELESS_ACCURACY.split("<tr>") if r.startswith("<td>")]
+    for row, subset in zip(rows, (real, hand, items), strict=True):
+        score = measure_blameless.score(subset)[0]
+        blame = score.true_pos + score.false_neg
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        assert cells[1:] == [f"{len(subset)} ({blame} blameful)", f"{score.precision:.2f}", f"{score.recall:.2f}"]

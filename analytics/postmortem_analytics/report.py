@@ -73,17 +73,6 @@ def render_text(report: dict[str, Any]) -> str:
         f"{_covered(h, 'engineer_hours', 'engineer hours')}",
         "",
     ]
-    columns = (
-        "quarter",
-        "incidents",
-        "major",
-        "ttr_median_min",
-        "ttr_mean_min",
-        "ttr_p90_min",
-        "repeats",
-        "done",
-        "overdue",
-    )
     header = ("Quarter", "Incidents", "Major", "TTR median", "TTR mean", "TTR p90", "Repeats", "Done", "Overdue")
     rows = [header]
     for q in report["quarters"]:
