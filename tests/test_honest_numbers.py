@@ -74,9 +74,7 @@ def test_real_kb_headline_says_not_recorded(real_site: Path) -> None:
 
 
 def test_real_kb_quarter_table_shows_dashes_not_zeros(real_site: Path) -> None:
-    page = (real_site / "trends" / "index.html").read_text(encoding="utf-8")
-    table = page.split('class="pmkb-table pmkb-quarters"')[1].split("</table>")[0]
-    rows = [re.findall(r"<td>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
+    rows = _quarter_rows(real_site)
     assert len(rows) == 11  # 12 incidents in 11 quarters of timeline.started
     for cells in rows:
         p90, hours, users, tickets = cells[5], cells[6], cells[7], cells[8]
@@ -171,3 +169,23 @@ def test_stats_report_counts_are_integers() -> None:
     quarter = report["quarters"][0]
     for name in ("incidents", "major", "repeats", "action_items", "action_items_overdue"):
         assert isinstance(quarter[name], int), name
+
+
+def test_real_kb_similar_incidents_are_not_repeats(real_site: Path) -> None:
+    """Incidents of different companies share no service: similar text links them, never as repeats."""
+    page = (real_site / "repeat-causes" / "index.html").read_text(encoding="utf-8")
+    groups, similar = page.split('id="similar-incidents"')
+    assert "<table" not in groups  # no repeat group
+    assert similar.count("<tr>") - 1 >= 3
+    trends = _text((real_site / "trends" / "index.html").read_text(encoding="utf-8"))
+    assert all(cells[9] == "0" for cells in _quarter_rows(real_site))  # the quarter table counts no repeat
+    assert "Repeats" in trends
+    result = CliRunner().invoke(main, ["check", "-f", str(REAL_KB / "mkdocs.yml")])
+    similar_lines = [line for line in result.output.splitlines() if "[similar-incident]" in line]
+    assert similar_lines and all("on other services" in line and "not a repeat" in line for line in similar_lines)
+
+
+def _quarter_rows(site: Path) -> list[list[str]]:
+    page = (site / "trends" / "index.html").read_text(encoding="utf-8")
+    table = page.split('class="pmkb-table pmkb-quarters"')[1].split("</table>")[0]
+    return [re.findall(r"<td>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
