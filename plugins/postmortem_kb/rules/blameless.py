@@ -82,12 +82,27 @@ class Line:
 
 # A judge looks at a regex match in its line and returns where the blameful phrase starts, or None.
 Judge = Callable[[Line, re.Match[str]], int | None]
+# What a line must contain for a pattern to match at all: a cheap test that skips the regex on most lines.
+Needs = Callable[[Line], bool]
+
+
+def _needs(*groups: str) -> Needs:
+    """A word of each group (space-separated words) occurs in the line."""
+    sets = tuple(frozenset(g.split()) for g in groups)
+    return lambda line: all(not line.words.isdisjoint(words) for words in sets)
+
+
+def _has_possessive(line: Line) -> bool:
+    return "'s" in line.text or "\u2019s" in line.text
+
+
+Pattern = tuple[re.Pattern[str], Judge, Needs]
 
 
 @dataclass(frozen=True)
 class BlamelessRule:
     id: str
-    patterns: tuple[tuple[re.Pattern[str], Judge], ...]
+    patterns: tuple[Pattern, ...]
     message: str
     reframing: str
     example: str  # a blameful sentence the rule catches, shown in the guide
@@ -97,7 +112,9 @@ class BlamelessRule:
     def matches(self, line: Line) -> Iterator[Hit]:
         if line.words.isdisjoint(self.trigger):
             return
-        for pattern, judge in self.patterns:
+        for pattern, judge, needs in self.patterns:
+            if not needs(line):
+                continue
             for match in pattern.finditer(line.text):
                 start = judge(line, match)
                 if start is not None:
@@ -211,7 +228,13 @@ def _always(line: Line, match: re.Match[str]) -> int | None:
 BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
     BlamelessRule(
         "blameless-human-error",
-        ((_rx(_HUMAN_ERROR), _human_error_as_cause),),
+        (
+            (
+                _rx(_HUMAN_ERROR),
+                _human_error_as_cause,
+                _needs("human operator admin administrator engineer engineering manual personnel pilot"),
+            ),
+        ),
         '"human error" names a person, not a cause',
         'Describe what the process or tooling allowed: "The process allowed a manual step to reach production '
         'unchecked."',
@@ -229,11 +252,13 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
                     r"realized|realised|tested|verified))\b"
                 ),
                 _subject_is_person,
+                _needs("should shouldn't should've ought could could've"),
             ),
             # "If Marta had checked ...", "... if the developer had run the tests": a person's choice, in hindsight
             (
                 _rx(r"\b(?:if|unless)\s+(?P<subject>[^\s,;:]+(?:\s+[^\s,;:]+){0,3}?)\s+had(?:\s+not|n['\u2019]t)?\b"),
                 _group_is_person("subject"),
+                _needs("if unless", "had hadn't"),
             ),
             # "Had Tomas followed the runbook, ...": the inverted form, at the start of a clause
             (
@@ -243,11 +268,13 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
                     0,
                 ),
                 _group_is_person("subject"),
+                _needs("had"),
             ),
             # "X didn't test/check/verify ...": about a person; "the suite didn't test it" is not
             (
                 _rx(rf"\b(?:{_DIDNT}|never)\s+(?:\w+ly\s+)?(?:bother\s+to\s+)?{_CHECK_VERB}(?:ed|s)?\b"),
                 _subject_is_person,
+                _needs("did didnot didn't never"),
             ),
         ),
         "a counterfactual judges with hindsight",
@@ -258,7 +285,15 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
     BlamelessRule(
         "blameless-person-failed",
         (
-            (_rx(rf"\b{_FAILURE_VERB}\b"), _someone_did_it),
+            (
+                _rx(rf"\b{_FAILURE_VERB}\b"),
+                _someone_did_it,
+                _needs(
+                    "forgot forget forgets forgots forgotten forgetten neglected overlooked botched fumbled "
+                    "mistyped fingered messed screwed broke ignored missed skipped rushed failed caused pushed dropped "
+                    "made never"
+                ),
+            ),
             # the passive with a person as agent: "the release was botched by the new hire"
             (
                 _rx(
@@ -266,22 +301,29 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
                     r"caused|messed\s+up|mistyped|forgotten|neglected)\s+by\s+(?P<who>\S)"
                 ),
                 _person_follows("who"),
+                _needs("was were", "by"),
             ),
             # "Sam mistakenly ran ...": the adverb carries the blame whatever the verb
-            (_rx(rf"\b{_BLAME_ADVERB}\s+\w+"), _subject_is_person),
+            (
+                _rx(rf"\b{_BLAME_ADVERB}\s+\w+"),
+                _subject_is_person,
+                _needs("accidentally mistakenly carelessly wrongly recklessly hastily sloppily"),
+            ),
             # "... pushed straight to main without review": a person skipping a safeguard
             (
                 _rx(
                     r"\b\w+ed\b(?=[^.;:]{0,60}?\bwithout\s+(?:a\s+|any\s+)?(?:review|testing|tests|waiting|checking|approval))"
                 ),
                 _subject_is_person,
+                _needs("without"),
             ),
             # possessive blame: "Nadia's typo", "Chen's untested patch", "the release manager's fault"
             (
                 _rx(rf"{_POSSESSIVE}\s+(?:(?:own|entirely|simple|obvious|{_BAD_ADJECTIVE})\s+)*{_BLAME_NOUN}\b"),
                 _owner_is_person,
+                _has_possessive,
             ),
-            (_rx(rf"{_POSSESSIVE}\s+{_BAD_ADJECTIVE}\s+\w+"), _owner_is_person),
+            (_rx(rf"{_POSSESSIVE}\s+{_BAD_ADJECTIVE}\s+\w+"), _owner_is_person, _has_possessive),
         ),
         "a person is the subject of a failure",
         'Make the system the subject: "A deploy introduced a regression that our checks did not catch."',
@@ -297,27 +339,41 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
     BlamelessRule(
         "blameless-blame-word",
         (
-            (_rx(_BLAME_WORD), _blame_word),
+            (
+                _rx(_BLAME_WORD),
+                _blame_word,
+                _needs(
+                    "careless carelessly carelessness negligent negligence sloppy lazy incompetent incompetence "
+                    "reckless recklessly stupid stupidity irresponsible irresponsibly"
+                ),
+            ),
             (
                 _rx(r"\b(?:was|is|were|are|am)\b(?:\s+\w+ly)?\s+(?:to\s+blame|at\s+fault|the\s+culprits?)\b"),
                 _blame_is_on_person,
+                _needs("blame fault culprit culprits"),
             ),
-            (_rx(r"\b(?:was|were)\s+blamed\b"), _blame_is_on_person),
-            (_rx(r"\b(?:my|his|her|their|your)\s+(?:own\s+)?(?:fault|mistake|oversight|typo|blunder)\b"), _not_negated),
+            (_rx(r"\b(?:was|were)\s+blamed\b"), _blame_is_on_person, _needs("blamed")),
+            (
+                _rx(r"\b(?:my|his|her|their|your)\s+(?:own\s+)?(?:fault|mistake|oversight|typo|blunder)\b"),
+                _not_negated,
+                _needs("fault mistake oversight typo blunder"),
+            ),
             (
                 _rx(
                     r"\b(?:share\s+(?:the\s+)?blame|whose\s+fault|who\s+made\s+the\s+mistake|not\s+paying\s+attention|"
                     r"asleep\s+at\s+the\s+wheel)\b"
                 ),
                 _not_negated,
+                _needs("blame fault mistake paying asleep"),
             ),
             (
                 _rx(
                     r"\b(?:mistake|error|fault|negligence|carelessness|incompetence|oversight)\s+(?:by|of|on\s+the\s+part\s+of)\s+(?P<who>\S)"
                 ),
                 _person_follows("who"),
+                _needs("mistake error fault negligence carelessness incompetence oversight"),
             ),
-            (_rx(r"\bblamed?\s+(?:it\s+)?(?:on\s+)?(?P<who>\S)"), _person_follows("who")),
+            (_rx(r"\bblamed?\s+(?:it\s+)?(?:on\s+)?(?P<who>\S)"), _person_follows("who"), _needs("blame blamed")),
         ),
         "blame word",
         'Describe the condition, not the person: "The tooling allowed a destructive command without confirmation."',
@@ -336,13 +392,15 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
                     rf"\bwhy\s+(?:{_DIDNT}|wasn['\u2019]t|weren['\u2019]t|hadn['\u2019]t|couldn['\u2019]t|wouldn['\u2019]t)\s+(?P<who>\S)"
                 ),
                 _person_follows("who"),
+                _needs("why"),
             ),
-            (_rx(r"\bwhy\s+did\s+(?:nobody|no\s+one|no-one|anyone)\b"), _always),
+            (_rx(r"\bwhy\s+did\s+(?:nobody|no\s+one|no-one|anyone)\b"), _always, _needs("why")),
             (
                 _rx(
                     r"\bwhy\s+did\s+(?P<who>\S+(?:\s+\S+){0,2}?)\s+not\b(?!\s+(?:notice|detect|catch|see|know|find|spot)\b)"
                 ),
                 _group_is_person("who"),
+                _needs("why"),
             ),
         ),
         '"why didn\'t they ..." asks who, not what',
@@ -352,6 +410,7 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
     ),
 )
 
+_ANY_TRIGGER = frozenset().union(*(rule.trigger for rule in BLAMELESS_RULES))
 _IGNORE_LINE = "<!-- blameless: ignore -->"
 _OFF, _ON = "<!-- blameless: off -->", "<!-- blameless: on -->"
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -359,6 +418,8 @@ _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 def find_blame(text: str, names: frozenset[str] = frozenset()) -> Iterator[tuple[BlamelessRule, Hit]]:
     """Blameful phrases in one line of prose; `names` are people named in the file's authors and roles."""
+    if _words(text).isdisjoint(_ANY_TRIGGER):  # most lines: no rule can match (masking only removes words)
+        return
     masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
     masked = mask_quotes(masked)
     line = Line(masked, names, _words(masked))
