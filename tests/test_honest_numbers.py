@@ -114,6 +114,8 @@ def test_real_kb_stats_json_and_exports(real_site: Path) -> None:
     for name in ("ttr_median_min", "ttr_mean_min", "ttr_p90_min", "action_items_done_pct", "action_items_overdue"):
         assert name in quarter and name in h
     assert all(q["ttr_p90_min"] is None and q["engineer_hours"] is None for q in report["quarters"])
+    for group in (*report["by_severity"], *report["by_service"]):
+        assert {"incidents", "ttr_mean_min", "ttr_median_min", "ttr_p90_min"} <= set(group)
     rows = list(csv.DictReader(io.StringIO((real_site / "exports" / "incidents.csv").read_text(encoding="utf-8"))))
     assert all(r["support_tickets"] == "" and r["users_affected"] == "" for r in rows)
     assert all(re.fullmatch(r"\d+", r["action_items"]) for r in rows)  # a count, not "3.00"

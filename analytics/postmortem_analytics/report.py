@@ -36,9 +36,13 @@ def stats_report(incidents: Sequence[Incident], today: dt.date, settings: Settin
     if frame.empty:
         return {**report, "quarters": [], "by_severity": [], "by_service": []}
     report["quarters"] = _records(quarter_table(frame, items, settings.major_severities), "quarter")
-    report["by_severity"] = _records(mttr_summary(frame, "severity"), "severity")
-    report["by_service"] = _records(mttr_summary(frame, "service"), "service")
+    report["by_severity"] = _records(mttr_summary(frame, "severity").rename(columns=_TTR_NAMES), "severity")
+    report["by_service"] = _records(mttr_summary(frame, "service").rename(columns=_TTR_NAMES), "service")
     return report
+
+
+# The headline's and the quarter table's names for the same figures: one name per figure.
+_TTR_NAMES = {"count": "incidents", "mean": "ttr_mean_min", "median": "ttr_median_min", "p90": "ttr_p90_min"}
 
 
 def _records(table: pd.DataFrame, key: str) -> list[dict[str, Any]]:
