@@ -116,12 +116,13 @@ def person_start(text: str, index: int, names: frozenset[str] = frozenset()) -> 
     """Where the person who is the subject of the verb at `index` is named, or None if it is no person."""
     words = subject_before(text, index)
     plain = [w.text for w in words]
-    if not is_person(plain, names):
+    kind = person_kind(plain, names)
+    if kind is None:
         return None
     first = len(plain) - 1
-    if person_kind(plain, names) in ("pronoun", "handle"):
-        pass
-    elif _capitalised(plain[-1]):  # a name: back to the start of its capitalised run
+    if kind in ("pronoun", "handle"):
+        return words[first].start
+    if _capitalised(plain[-1]):  # a name: back to the start of its capitalised run
         while first > 0 and _capitalised(plain[first - 1]) and len(plain) - first < 3:
             first -= 1
     else:  # a role: back to its determiner ("the on-call engineer"), if close
