@@ -146,8 +146,12 @@ def test_an_unknown_time_zone_is_a_configuration_error(tmp_path: Path) -> None:
     config.write_text("site_name: x\nplugins:\n  - postmortems:\n      time_zone: Mars/Olympus\n")
     with pytest.raises(ConfigError, match="unknown time zone 'Mars/Olympus'"):
         load_settings(config)
-    config.write_text("site_name: x\nplugins:\n  - postmortems:\n      time_zone: Europe/Berlin\n")
-    assert load_settings(config).settings.time_zone == "Europe/Berlin"
+    config.write_text(
+        "site_name: x\nplugins:\n  - postmortems:\n      time_zone: Europe/Berlin\n"
+        "      terms: {payments: [billing service]}\n"
+    )
+    settings = load_settings(config).settings
+    assert settings.time_zone == "Europe/Berlin" and settings.terms == {"payments": ("billing service",)}
 
 
 def test_pmkb_stats_leaves_drafts_out_under_drafts_hide(tmp_path: Path) -> None:

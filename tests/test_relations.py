@@ -199,3 +199,13 @@ def test_action_items_page_at_a_fixed_date(reference: Path) -> None:
     first_overdue = page.split('id="overdue"')[1].split("</table>")[0]
     assert first_overdue.count("<tr>") - 1 == len(overdue)  # one header row
     assert "As of <strong>2025-11-26</strong>" in page
+
+
+def test_term_table_meets_variants_and_takes_rows_from_settings() -> None:
+    from postmortem_kb.terms import normalise
+
+    assert normalise("Catastrophic backtracking in a Regular Expression") == "backtracking in a regex"
+    assert normalise("The DB ran out-of-memory; certs expired") == "the database ran oom; certificate expire"
+    assert normalise("dbx and db1.cluster stay as written") == "dbx and db1.cluster stay as written"
+    assert normalise("the billing service", {"payments": ["billing service"]}) == "the payments"
+    assert normalise("the billing service", {"payments": ("billing service",)}) == "the payments"

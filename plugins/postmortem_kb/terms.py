@@ -71,7 +71,7 @@ TERMS: dict[str, tuple[str, ...]] = {
 
 def normalise(text: str, extra: Mapping[str, Sequence[str]] | None = None) -> str:
     """Lower-case text with every listed variant rewritten to its canonical term."""
-    pattern, lookup = _compiled(tuple(sorted((extra or {}).items())))
+    pattern, lookup = _compiled(tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
     if not lookup:
         return text.lower()
     return pattern.sub(lambda m: lookup[_key(m.group("term"))], text.lower())
@@ -82,7 +82,7 @@ def _key(variant: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _compiled(extra: tuple[tuple[str, Sequence[str]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+def _compiled(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     table = {**TERMS, **{canonical.lower(): tuple(variants) for canonical, variants in extra}}
     table = {canonical: variants for canonical, variants in table.items() if variants}
     lookup = {_key(v): canonical for canonical, variants in table.items() for v in variants}
