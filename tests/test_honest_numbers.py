@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from postmortem_analytics.frames import incidents_frame
+from postmortem_analytics.metrics import frequency
 from postmortem_analytics.report import stats_report
 from postmortem_kb.cli import main
 from postmortem_kb.config import ConfigError, load_settings
@@ -139,6 +140,9 @@ def test_month_and_quarter_follow_started_in_the_configured_time_zone() -> None:
     local = incidents_frame([incident], Settings(time_zone="America/New_York"), repeats=set())
     assert (utc.loc[0, "month"], utc.loc[0, "quarter"]) == ("2025-04", "2025-Q2")
     assert (local.loc[0, "month"], local.loc[0, "quarter"]) == ("2025-03", "2025-Q1")
+    # the incidents-per-month chart counts it in the same month
+    assert [str(p) for p in frequency(utc, "M", None).index] == ["2025-04"]
+    assert [str(p) for p in frequency(local, "M", None).index] == ["2025-03"]
 
 
 def test_an_unknown_time_zone_is_a_configuration_error(tmp_path: Path) -> None:

@@ -47,9 +47,12 @@ def frequency(frame: pd.DataFrame, freq: str = "M", by: str | None = "severity")
     rows = _grouping(frame, by) if by else frame
     if rows.empty:
         return pd.DataFrame()
-    # periods of the start day in the frame's time zone, as month and quarter (frames.py)
-    started = rows["started"].dt.tz_convert(frame.attrs.get("time_zone", "UTC")).dt.tz_localize(None)
-    period = started.dt.to_period(freq)
+    # periods of the start day in the configured time zone, as the frame's month and quarter (frames.py)
+    if freq == "M":
+        period = pd.Series(pd.PeriodIndex(rows["month"], freq="M"), index=rows.index)
+    else:
+        started = rows["started"].dt.tz_convert(frame.attrs.get("time_zone", "UTC")).dt.tz_localize(None)
+        period = started.dt.to_period(freq)
     counts = rows.assign(period=period).groupby(["period", by] if by else ["period"]).size()
     table = counts.unstack(fill_value=0) if by else counts.to_frame("incidents")
     full = pd.period_range(period.min(), period.max(), freq=freq)
