@@ -9,7 +9,6 @@ postmortem_kb's templates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -130,7 +129,7 @@ def stats(
     # the incidents the site counts: Drafts are left out under `drafts: hide`
     incidents = select(shown(load_incidents(docs_dir, settings), settings.drafts), since, until, service)
     report = stats_report(incidents, today, settings)
-    return json.dumps(report, indent=2) if fmt == "json" else render_text(report)
+    return exports.strict_json(report, indent=2) if fmt == "json" else render_text(report)
 
 
 def _plain(value: Any) -> Any:

@@ -21,9 +21,11 @@ from . import (
     drafts,
     duplicate_keys,
     html,
+    links,
     placeholders,
     root_cause,
     sections,
+    theme_keys,
     timeline,
     types,
     unknown_keys,
@@ -49,6 +51,8 @@ CHECKERS: tuple[Checker, ...] = (
     action_quality.check,
     sections.check,
     blameless.check,
+    theme_keys.check,
+    links.check,
 )
 
 
