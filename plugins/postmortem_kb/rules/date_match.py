@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..model import YEARS
 from .context import Context
 from .timeline import as_aware
 
@@ -17,8 +18,8 @@ from .timeline import as_aware
 def check(ctx: Context) -> Iterator[Finding]:
     day = ctx.meta.get("date")
     started = as_aware(ctx.mapping("timeline").get("started"))
-    if not isinstance(day, dt.date) or isinstance(day, dt.datetime) or started is None:
-        return  # missing or malformed values are reported by the type rules
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime) or started is None or day.year not in YEARS:
+        return  # missing, malformed or out-of-range values are reported by the type rules
     utc_day, local_day = started.astimezone(dt.UTC).date(), started.date()
     if day in (utc_day, local_day):
         return
