@@ -11,7 +11,7 @@ from .docs_files import walk
 from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
 from .parsing import ParsedFile
-from .relations import find_relations
+from .relations import relations_for
 from .rules.cross_file import no_postmortems, similar_incidents
 from .rules.links import corpus_findings
 from .settings import Settings
@@ -76,7 +76,7 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
     others = find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []
     for entry in _entries([f for f in others if f.resolve() not in seen], settings):
         corpus.entries[entry.path] = entry
-    relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
+    relations = relations_for(corpus.incidents, settings)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
     # without the knowledge base (no docs_dir), a stem missing from the files given proves nothing
     links = corpus_findings(corpus.entries.values(), whole=corpus_dir is not None)
