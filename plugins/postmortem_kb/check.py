@@ -7,13 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache_store import Store
 from .corpus import Corpus, Entry, read_entries
 from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
+from .incremental import similar_findings
 from .parsing import ParsedFile
 from .relations import find_relations
 from .rules.cross_file import no_postmortems, similar_incidents
 from .settings import Settings
+
+# Checked files up to which relations come from the stored index; beyond, comparing the whole
+# corpus at once is cheaper than looking up each file's partners.
+INDEXED_UP_TO = 20
 
 
 @dataclass
@@ -40,9 +46,9 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
     return result.doc, result.findings
 
 
-def _entries(files: list[Path], settings: Settings) -> list[Entry]:
+def _entries(files: list[Path], settings: Settings, store: Store | None, *, verify: bool = False) -> list[Entry]:
     # pmkb check is single-threaded: it may fork workers for a large corpus
-    return read_entries([(str(f), str(f), f) for f in files], settings, parallel=True)
+    return read_entries([(str(f), str(f), f) for f in files], settings, parallel=True, store=store, verify=verify)
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
@@ -54,29 +60,48 @@ def find_postmortems(root: Path, settings: Settings) -> list[Path]:
     return found
 
 
-def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | None = None) -> CheckResult:
+def check_paths(
+    paths: Sequence[Path], settings: Settings, corpus_dir: Path | None = None, store: Store | None = None,
+    *, whole_corpus: bool = False,
+) -> CheckResult:  # fmt: skip
     """Directories are searched by file-name pattern; files named explicitly are always checked.
 
     Cross-file findings (an earlier incident this one resembles) compare each checked file
     with the others and, when given, every postmortem under `corpus_dir` (the docs_dir).
+    With a persistent cache (`store`), files judged before are not judged again, and when only
+    some of the knowledge base is checked its relations come from the stored index
+    (`incremental`) unless `whole_corpus` asks for every entry (as `--changed-since` does).
     """
     result = CheckResult()
     corpus = Corpus()
     seen: set[Path] = set()
+    checked_files: list[Path] = []
     for target in paths:
         files = find_postmortems(target, settings) if target.is_dir() else [target]
         if target.is_dir() and not files:
             result.findings.append(no_postmortems(target, settings))
-        for file, entry in zip(files, _entries(files, settings), strict=True):
+        # A file named on the command line is always read: the cache may not trust its mtime.
+        entries = _entries(files, settings, store, verify=not target.is_dir())
+        for file, entry in zip(files, entries, strict=True):
             result.files += 1
             result.findings.extend(entry.findings)
             corpus.entries[entry.path] = entry
             seen.add(file.resolve())
+            checked_files.append(file)
     checked = set(corpus.entries)
     # The rest of the knowledge base is context for cross-file findings, not reported on.
     others = find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []
-    for entry in _entries([f for f in others if f.resolve() not in seen], settings):
+    if store is not None and corpus_dir is not None and others and not whole_corpus and len(seen) <= INDEXED_UP_TO:
+        found = similar_findings(corpus, checked_files, others, corpus_dir, settings, store)
+        if found is not None:
+            result.findings.extend(found)
+            result.findings.sort(key=Finding.sort_key)
+            result.corpus = corpus
+            return result
+    for entry in _entries([f for f in others if f.resolve() not in seen], settings, store):
         corpus.entries[entry.path] = entry
+    if store is not None and others:
+        store.write(keep_only=store.seen)  # a whole pass: entries of older contents go
     relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
     result.findings.sort(key=Finding.sort_key)

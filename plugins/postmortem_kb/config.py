@@ -67,6 +67,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     pages = c.SubConfig(PagesConfig)
     fail_on = c.Choice(("error", "warning"), default="error")
     extra_keys = c.ListOfItems(c.Type(str), default=[])
+    cache = c.Type(bool, default=True)
 
 
 def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Settings:
@@ -88,6 +89,7 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         pages=PagePaths(**{k: str(v).strip("/") for k, v in config.pages.items()}),
         fail_on=config.fail_on,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         extra_keys=tuple(config.extra_keys),
+        cache=config.cache,
     )
 
 

@@ -143,8 +143,14 @@ def cause_relations(incidents: Sequence[Incident], window_days: int) -> list[Rel
 
 def text_relations(incidents: Sequence[Incident], threshold: float) -> list[Relation]:
     """Pairs whose Root Cause Analysis prose has TF-IDF cosine similarity >= threshold."""
-    surface: dict[str, str] = {}
-    docs = {i.stem: Counter(tokens(i.rca_text, surface)) for i in incidents if i.rca_text}
+    # The reason quotes each shared term as the later incident wrote it: words of that pair,
+    # and the same whatever else the corpus holds (so `relation_index` can update it alone).
+    surfaces: dict[str, dict[str, str]] = {}
+    docs: dict[str, Counter[str]] = {}
+    for i in incidents:
+        if i.rca_text:
+            surfaces[i.stem] = {}
+            docs[i.stem] = Counter(tokens(i.rca_text, surfaces[i.stem]))
     if len(docs) < 2:
         return []
     df: Counter[str] = Counter(term for counts in docs.values() for term in counts)
@@ -169,7 +175,7 @@ def text_relations(incidents: Sequence[Incident], threshold: float) -> list[Rela
         score, shared = _cosine(vectors[x], vectors[y])
         if score >= threshold:
             first, second = _order(by_stem[x], by_stem[y])
-            terms = ", ".join(surface.get(t, t) for t in shared[:4])
+            terms = ", ".join(surfaces[second.stem].get(t, t) for t in shared[:4])
             shared_services = sorted(set(first.services) & set(second.services))
             if shared_services:
                 reason = f"similar root-cause text ({terms}) on {', '.join(shared_services)}"

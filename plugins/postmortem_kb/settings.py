@@ -123,6 +123,8 @@ class Settings:
     # Front-matter keys an organisation adds (top level, or dotted such as `impact.cost_center`):
     # neither unknown-key warnings nor build failures, and allowed by the JSON Schema.
     extra_keys: tuple[str, ...] = ()
+    # The persistent cache in `.pmkb_cache/` beside mkdocs.yml (cache_store.py), for pmkb check and the build.
+    cache: bool = True
 
     @property
     def severity_names(self) -> tuple[str, ...]:

@@ -1,0 +1,123 @@
+"""Checked postmortems through the persistent cache (`cache_store`): judge only what is new.
+
+A file's digest comes from the cache when its size, mtime and inode are unchanged, else from
+reading it; its entry comes from the in-memory cache, then the persistent one, else it is
+judged (in worker processes when many) and stored. Files are judged from the very bytes that
+were hashed, so an entry is never stored under the digest of other content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import entry_codec
+from .cache_store import Store, digest
+from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, worker_settings
+from .settings import Settings
+
+Item = tuple[str, str, bytes]  # (src_uri, display path, content)
+
+
+def read_stored(
+    jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
+    verify: bool = False,
+) -> list[Entry]:  # fmt: skip
+    pairs = read_with_digests(jobs, settings, cache, store, parallel=parallel, verify=verify)
+    return [entry for entry, _digest in pairs]
+
+
+def read_with_digests(
+    jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
+    verify: bool = False,
+) -> list[tuple[Entry, str]]:  # fmt: skip
+    """Entries with the digest of the content each was judged from ("" for unreadable files)."""
+    out: list[Entry | None] = [None] * len(jobs)
+    digests: list[str] = [""] * len(jobs)
+    contents: dict[int, bytes] = {}
+    for index, job in enumerate(jobs):
+        src_uri, name, path = job
+        try:
+            st = os.stat(path)
+            found, data = file_digest(store, name, path, st, verify=verify)
+            if data is not None:
+                contents[index] = data
+        except OSError:
+            out[index] = _read_entry(job, settings, None)  # reports why it cannot be read
+            continue
+        digests[index] = found
+        if cache is not None:
+            out[index] = cache.find(src_uri, name, found, settings)
+    wanted = [i for i, entry in enumerate(out) if entry is None]
+    stored = store.entries((jobs[i][1], digests[i]) for i in wanted)
+    for index in wanted:
+        src_uri, name, _path = jobs[index]
+        text = stored.get((name, digests[index]))
+        if text is not None:
+            out[index] = _decode(text, name, src_uri)
+    misses: list[int] = []
+    for index in (i for i, entry in enumerate(out) if entry is None):
+        if index not in contents:
+            try:
+                contents[index] = jobs[index][2].read_bytes()
+            except OSError:
+                out[index] = _read_entry(jobs[index], settings, None)
+                continue
+            digests[index] = digest(contents[index])
+        misses.append(index)
+    items = [(jobs[i][0], jobs[i][1], contents[i]) for i in misses]
+    judged = parallel_map(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
+    new_rows = []
+    for index, (judged_entry, text) in zip(misses, judged, strict=True):
+        out[index] = judged_entry
+        if text is not None:
+            new_rows.append((jobs[index][1], digests[index], text))
+    if cache is not None:
+        for index, job in enumerate(jobs):
+            done_entry = out[index]
+            if done_entry is not None and digests[index]:
+                cache.put(job[0], job[1], digests[index], settings, done_entry)
+    store.write(new_rows)
+    for index, maybe in enumerate(out):
+        if maybe is not None and digests[index]:
+            store.seen.add((jobs[index][1], digests[index]))
+    done = [(e, d) for e, d in zip(out, digests, strict=True) if e is not None]
+    assert len(done) == len(jobs)  # every job got an entry: stored, judged or unreadable
+    return done
+
+
+def file_digest(
+    store: Store, name: str, path: Path, st: os.stat_result | None = None, *, verify: bool = False
+) -> tuple[str, bytes | None]:
+    """The file's content digest, and its bytes when it had to be read. Raises OSError."""
+    st = st or os.stat(path)
+    found = None if verify else store.known_digest(name, st)
+    if found is not None:
+        return found, None
+    data = path.read_bytes()
+    found = digest(data)
+    store.record_digest(name, st, found)
+    return found, data
+
+
+def _decode(text: str, name: str, src_uri: str) -> Entry | None:
+    try:
+        findings, incident, anchor = entry_codec.loads(text, name, src_uri)
+    except (ValueError, TypeError, KeyError):
+        return None  # a row this version cannot read: judged again and replaced
+    return Entry(findings, incident, name, anchor)
+
+
+def _judge(item: Item, settings: Settings) -> tuple[Entry, str | None]:
+    src_uri, name, data = item
+    entry = load_entry(src_uri, name, data, settings)
+    try:
+        text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, name)
+    except entry_codec.Unstorable:
+        text = None
+    return entry, text
+
+
+def _worker_judge(item: Item) -> tuple[Entry, str | None]:
+    return _judge(item, worker_settings())
