@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .records import Incident
-from .relations import TOP_TERMS, Relation, _cosine, _unit, cause_relations, manual_relations, tokens
+from .relations import TOP_TERMS, Relation, _cosine, _unit, cause_relations, manual_relations, term_counts
 
 Row = tuple[str, str, str, str, str, str, str, str, int, str]  # as stored: see Doc.row
 
@@ -42,8 +42,7 @@ class Doc:
 
     @classmethod
     def of(cls, path: str, digest: str, incident: Incident) -> Doc:
-        surface: dict[str, str] = {}
-        counts = Counter(tokens(incident.rca_text, surface))
+        counts, surface = term_counts(incident.rca_text)
         return cls(
             path, digest, incident.stem, incident.date.isoformat(), incident.timeline["started"].isoformat(),
             incident.services, incident.root_causes, incident.related, bool(incident.rca_text),

@@ -92,6 +92,14 @@ def tokens(text: str, surface: dict[str, str] | None = None) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=20_000)
+def term_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
+    """Stemmed term counts of a text, in first-seen order, and the word first seen for each stem.
+    Memoised: `mkdocs serve` compares the same texts on every rebuild. Callers must not mutate them."""
+    surface: dict[str, str] = {}
+    return Counter(tokens(text, surface)), surface
+
+
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     """A light suffix stripper: "certificates"/"certificate", "throttled"/"throttle" meet."""
@@ -149,8 +157,7 @@ def text_relations(incidents: Sequence[Incident], threshold: float) -> list[Rela
     docs: dict[str, Counter[str]] = {}
     for i in incidents:
         if i.rca_text:
-            surfaces[i.stem] = {}
-            docs[i.stem] = Counter(tokens(i.rca_text, surfaces[i.stem]))
+            docs[i.stem], surfaces[i.stem] = term_counts(i.rca_text)
     if len(docs) < 2:
         return []
     df: Counter[str] = Counter(term for counts in docs.values() for term in counts)
