@@ -177,6 +177,13 @@ class Store:
             return {}
         return out
 
+    def is_empty(self) -> bool:
+        """No entry stored yet (a new cache): nothing to look up."""
+        try:
+            return self._conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+        except sqlite3.Error:
+            return False
+
     def blob(self, name: str) -> str | None:
         try:
             row = self._conn.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()

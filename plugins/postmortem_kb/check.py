@@ -60,6 +60,40 @@ def find_postmortems(root: Path, settings: Settings) -> list[Path]:
     return found
 
 
+def has_postmortems(root: Path, settings: Settings) -> bool:
+    """Whether a directory holds any postmortem (stops at the first)."""
+    for _folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if any(settings.is_postmortem_name(f) for f in files):
+            return True
+    return False
+
+
+def _walk(root: Path, settings: Settings, walked: dict[str, list[Path]]) -> list[Path]:
+    """find_postmortems, once per folder in a run (the docs_dir is often both target and context)."""
+    key = os.path.realpath(root)
+    if key not in walked:
+        walked[key] = find_postmortems(root, settings)
+    return walked[key]
+
+
+class _RealPaths:
+    """One name per file, to tell a checked file from the same file met as context. Files found by
+    walking a folder resolve through their folder's real path (one realpath a folder, not one a
+    file: 10,000 of them cost more than the walk); files named on the command line fully."""
+
+    def __init__(self) -> None:
+        self._dirs: dict[str, str] = {}
+
+    def of(self, path: Path, *, found_in_dir: bool) -> str:
+        if not found_in_dir:
+            return os.path.realpath(path)
+        folder, name = os.path.split(path)
+        if folder not in self._dirs:
+            self._dirs[folder] = os.path.realpath(folder)
+        return os.path.join(self._dirs[folder], name)
+
+
 def check_paths(
     paths: Sequence[Path], settings: Settings, corpus_dir: Path | None = None, store: Store | None = None,
     *, whole_corpus: bool = False,
@@ -74,23 +108,26 @@ def check_paths(
     """
     result = CheckResult()
     corpus = Corpus()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     checked_files: list[Path] = []
+    walked: dict[str, list[Path]] = {}
+    real = _RealPaths()
     for target in paths:
-        files = find_postmortems(target, settings) if target.is_dir() else [target]
-        if target.is_dir() and not files:
+        in_dir = target.is_dir()
+        files = _walk(target, settings, walked) if in_dir else [target]
+        if in_dir and not files:
             result.findings.append(no_postmortems(target, settings))
         # A file named on the command line is always read: the cache may not trust its mtime.
-        entries = _entries(files, settings, store, verify=not target.is_dir())
+        entries = _entries(files, settings, store, verify=not in_dir)
         for file, entry in zip(files, entries, strict=True):
             result.files += 1
             result.findings.extend(entry.findings)
             corpus.entries[entry.path] = entry
-            seen.add(file.resolve())
+            seen.add(real.of(file, found_in_dir=in_dir))
             checked_files.append(file)
     checked = set(corpus.entries)
     # The rest of the knowledge base is context for cross-file findings, not reported on.
-    others = find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []
+    others = _walk(corpus_dir, settings, walked) if corpus_dir and corpus_dir.is_dir() else []
     if store is not None and corpus_dir is not None and others and not whole_corpus and len(seen) <= INDEXED_UP_TO:
         found = similar_findings(corpus, checked_files, others, corpus_dir, settings, store)
         if found is not None:
@@ -98,7 +135,7 @@ def check_paths(
             result.findings.sort(key=Finding.sort_key)
             result.corpus = corpus
             return result
-    for entry in _entries([f for f in others if f.resolve() not in seen], settings, store):
+    for entry in _entries([f for f in others if real.of(f, found_in_dir=True) not in seen], settings, store):
         corpus.entries[entry.path] = entry
     if store is not None and others:
         store.write(keep_only=store.seen)  # a whole pass: entries of older contents go

@@ -14,7 +14,7 @@ import click
 from . import repo_init, scaffold, step_summary
 from .cache_store import open_store
 from .changes import GitError, changed_files
-from .check import CheckResult, check_paths, find_postmortems
+from .check import CheckResult, check_paths, find_postmortems, has_postmortems
 from .config import ConfigError, LoadedConfig, load_settings
 from .discovery import find_config_file, relative
 from .gate import only_changed
@@ -94,7 +94,7 @@ def check(
             raise UsageFailure(f"docs_dir {relative(loaded.docs_dir)} from {loaded.config_file} does not exist")
         paths = (relative(loaded.docs_dir),)
     corpus_dir = relative(loaded.docs_dir) if loaded.config_file is not None else None
-    if whole_kb and corpus_dir is not None and not find_postmortems(corpus_dir, loaded.settings):
+    if whole_kb and corpus_dir is not None and not has_postmortems(corpus_dir, loaded.settings):
         result = CheckResult()  # day 0: a new knowledge base with no postmortems yet is not an error
     else:
         base = loaded.config_file.parent if loaded.config_file is not None else Path.cwd()

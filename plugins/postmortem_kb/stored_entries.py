@@ -17,7 +17,7 @@ from .cache_store import Store, digest
 from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, worker_settings
 from .settings import Settings
 
-Item = tuple[str, str, bytes]  # (src_uri, display path, content)
+Item = tuple[Job, bytes | None]  # a file and its content, when already read
 
 
 def read_stored(
@@ -35,11 +35,17 @@ def read_with_digests(
     """Entries with the digest of the content each was judged from ("" for unreadable files)."""
     out: list[Entry | None] = [None] * len(jobs)
     digests: list[str] = [""] * len(jobs)
-    contents: dict[int, bytes] = {}
+    contents: dict[int, bytes | None] = {}  # None: a worker reads and hashes the file
+    stats: dict[int, os.stat_result] = {}
+    # An empty cache has nothing to look up: the workers read and hash the files as they judge them.
+    cold = store.is_empty()
     for index, job in enumerate(jobs):
         src_uri, name, path = job
         try:
             st = os.stat(path)
+            if cold:
+                stats[index], contents[index] = st, None
+                continue
             found, data = file_digest(store, name, path, st, verify=verify)
             if data is not None:
                 contents[index] = data
@@ -49,7 +55,7 @@ def read_with_digests(
         digests[index] = found
         if cache is not None:
             out[index] = cache.find(src_uri, name, found, settings)
-    wanted = [i for i, entry in enumerate(out) if entry is None]
+    wanted = [i for i, entry in enumerate(out) if entry is None and digests[i]]
     stored = store.entries((jobs[i][1], digests[i]) for i in wanted)
     for index in wanted:
         src_uri, name, _path = jobs[index]
@@ -60,18 +66,21 @@ def read_with_digests(
     for index in (i for i, entry in enumerate(out) if entry is None):
         if index not in contents:
             try:
-                contents[index] = jobs[index][2].read_bytes()
+                data = contents[index] = jobs[index][2].read_bytes()
             except OSError:
                 out[index] = _read_entry(jobs[index], settings, None)
                 continue
-            digests[index] = digest(contents[index])
+            digests[index] = digest(data)
         misses.append(index)
-    items = [(jobs[i][0], jobs[i][1], contents[i]) for i in misses]
+    items = [(jobs[i], contents[i]) for i in misses]
     judged = parallel_map(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
     new_rows = []
-    for index, (judged_entry, text) in zip(misses, judged, strict=True):
+    for index, (judged_entry, text, found) in zip(misses, judged, strict=True):
         out[index] = judged_entry
-        if text is not None:
+        if index in stats and found:
+            digests[index] = found
+            store.record_digest(jobs[index][1], stats[index], found)
+        if text is not None and digests[index]:
             new_rows.append((jobs[index][1], digests[index], text))
     if cache is not None:
         for index, job in enumerate(jobs):
@@ -109,15 +118,22 @@ def _decode(text: str, name: str, src_uri: str) -> Entry | None:
     return Entry(findings, incident, name, anchor)
 
 
-def _judge(item: Item, settings: Settings) -> tuple[Entry, str | None]:
-    src_uri, name, data = item
+def _judge(item: Item, settings: Settings) -> tuple[Entry, str | None, str]:
+    """The entry, its JSON for the cache (None when it has no JSON form) and the content digest."""
+    job, data = item
+    src_uri, name, path = job
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return _read_entry(job, settings, None), None, ""
     entry = load_entry(src_uri, name, data, settings)
     try:
         text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, name)
     except entry_codec.Unstorable:
         text = None
-    return entry, text
+    return entry, text, digest(data)
 
 
-def _worker_judge(item: Item) -> tuple[Entry, str | None]:
+def _worker_judge(item: Item) -> tuple[Entry, str | None, str]:
     return _judge(item, worker_settings())
