@@ -92,12 +92,27 @@ def tokens(text: str, surface: dict[str, str] | None = None) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=20_000)
-def term_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
+TermCounts = tuple[Counter[str], dict[str, str]]
+_TERM_COUNTS: dict[str, TermCounts] = {}  # memo: `mkdocs serve` compares the same texts every rebuild
+_TERM_COUNTS_LIMIT = 50_000
+
+
+def term_counts(text: str) -> TermCounts:
     """Stemmed term counts of a text, in first-seen order, and the word first seen for each stem.
-    Memoised: `mkdocs serve` compares the same texts on every rebuild. Callers must not mutate them."""
-    surface: dict[str, str] = {}
-    return Counter(tokens(text, surface)), surface
+    Memoised; callers must not mutate them."""
+    found = _TERM_COUNTS.get(text)
+    if found is None:
+        surface: dict[str, str] = {}
+        found = (Counter(tokens(text, surface)), surface)
+        remember_term_counts(text, found)
+    return found
+
+
+def remember_term_counts(text: str, counts: TermCounts) -> None:
+    """Term counts computed elsewhere (a worker process that judged the file), for `term_counts`."""
+    if len(_TERM_COUNTS) >= _TERM_COUNTS_LIMIT:
+        _TERM_COUNTS.clear()
+    _TERM_COUNTS[text] = counts
 
 
 @lru_cache(maxsize=100_000)

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import entry_codec
 from .cache_store import Store, digest
 from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, worker_settings
+from .relations import TermCounts, remember_term_counts, term_counts
 from .settings import Settings
 
 Item = tuple[Job, bytes | None]  # a file and its content, when already read
@@ -75,8 +76,10 @@ def read_with_digests(
     items = [(jobs[i], contents[i]) for i in misses]
     judged = parallel_map(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
     new_rows = []
-    for index, (judged_entry, text, found) in zip(misses, judged, strict=True):
+    for index, (judged_entry, text, found, counts) in zip(misses, judged, strict=True):
         out[index] = judged_entry
+        if counts is not None and judged_entry.incident is not None:
+            remember_term_counts(judged_entry.incident.rca_text, counts)
         if index in stats and found:
             digests[index] = found
             store.record_digest(jobs[index][1], stats[index], found)
@@ -118,22 +121,27 @@ def _decode(text: str, name: str, src_uri: str) -> Entry | None:
     return Entry(findings, incident, name, anchor)
 
 
-def _judge(item: Item, settings: Settings) -> tuple[Entry, str | None, str]:
-    """The entry, its JSON for the cache (None when it has no JSON form) and the content digest."""
+Judged = tuple[Entry, str | None, str, TermCounts | None]
+
+
+def _judge(item: Item, settings: Settings) -> Judged:
+    """The entry, its JSON for the cache (None when it has no JSON form), the content digest and
+    the term counts of its Root Cause Analysis (made here, in a worker, not serially afterwards)."""
     job, data = item
     src_uri, name, path = job
     if data is None:
         try:
             data = path.read_bytes()
         except OSError:
-            return _read_entry(job, settings, None), None, ""
+            return _read_entry(job, settings, None), None, "", None
     entry = load_entry(src_uri, name, data, settings)
     try:
         text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, name)
     except entry_codec.Unstorable:
         text = None
-    return entry, text, digest(data)
+    counts = term_counts(entry.incident.rca_text) if entry.incident is not None else None
+    return entry, text, digest(data), counts
 
 
-def _worker_judge(item: Item) -> tuple[Entry, str | None, str]:
+def _worker_judge(item: Item) -> Judged:
     return _judge(item, worker_settings())
