@@ -1,7 +1,8 @@
 """The author's preview loop: an edit to one postmortem until `mkdocs serve` shows it, against a full build.
 
 On N synthetic postmortems (default 1,000), in one run:
-- `mkdocs build` of the site with the plugin (trends and charts on), best of --repeat;
+- `mkdocs build` of the site with the plugin (trends and charts on), best of --repeat, without
+  the cache and with a warm one (the reference: the faster of the two);
 - for each serve mode, `mkdocs serve` started once; then --edits times: change one postmortem's
   title, severity and `related` list, and poll until its served page shows the new title and
   the link to the newly related incident, the incidents list shows the new title, and the
@@ -50,11 +51,13 @@ def env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def full_build(root: Path) -> float:
+def full_build(root: Path, *, cached: bool) -> float:
     start = time.perf_counter()
+    extra = {} if cached else {"PMKB_NO_CACHE": "1"}
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"], cwd=root, env=env(), capture_output=True
-    )
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"],
+        cwd=root, env={**env(), **extra}, capture_output=True,
+    )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(done.stderr.decode()[-2000:])
     return time.perf_counter() - start
@@ -134,9 +137,15 @@ def main() -> None:
     args = parser.parse_args()
     root = args.out / f"serve-{args.count}"
     paths = prepare(root, args.count)
-    build = min(full_build(root) for _ in range(args.repeat))
-    print(f"mkdocs build (full, plugin with trends and charts): {build:.2f} s", flush=True)
-    result: dict[str, object] = {"count": args.count, "build_seconds": build}
+    uncached, warm = float("inf"), float("inf")
+    for _ in range(args.repeat):
+        uncached = min(uncached, full_build(root, cached=False))
+        warm = min(warm, full_build(root, cached=True))  # the first fills the cache
+    # The stricter reference: a full build that takes every postmortem's findings from the cache.
+    build = warm
+    print(f"mkdocs build, full, without the cache: {uncached:.2f} s", flush=True)
+    print(f"mkdocs build, full, warm cache:        {warm:.2f} s (the reference below)", flush=True)
+    result: dict[str, object] = {"count": args.count, "build_seconds": build, "build_uncached_seconds": uncached}
     for mode in args.modes:
         runs = serve_latencies(root, paths, MODES[mode], args.edits)
         best, median = min(runs), statistics.median(runs)

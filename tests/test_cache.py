@@ -110,6 +110,12 @@ def test_cached_runs_equal_uncached_runs_through_edits_renames_and_deletions(kb:
     for target in [*SINGLE, "postmortems/2025-05-01-another-certificate-expiry.md"]:
         steps.append(_same_both_ways(target))
     steps.append(_same_both_ways())
+    # A file outside the knowledge base, compared with it, and two files at once.
+    (kb / "drafts").mkdir()
+    shutil.copy(docs / CERT, kb / "drafts" / "2025-06-01-draft-copy.md")
+    steps.append(_same_both_ways("drafts/2025-06-01-draft-copy.md"))
+    steps.append(_same_both_ways("drafts/2025-06-01-draft-copy.md", f"postmortems/{WEBHOOK}"))
+    assert "2025-06-01-draft-copy.md" in steps[-1]
     assert len(set(steps)) > 3  # the edits changed what was found
 
 

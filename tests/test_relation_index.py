@@ -68,3 +68,14 @@ def test_updates_keep_the_index_exact() -> None:
         got = restored.relations_of({incident.stem}, 90, 0.1, lambda paths: {p: by_path[p] for p in paths})
         want = [r for r in full if incident.stem in (r.a, r.b)]
         assert sorted(map(_key, got)) == sorted(map(_key, want)), incident.stem
+
+
+def test_frequencies_of_another_view_are_recounted() -> None:
+    """Two runs updating different rows at once: the stored frequencies are one run's view."""
+    incidents = _incidents()
+    mine = RelationIndex(Doc.of(i.src_uri, "", i) for i in incidents)
+    theirs = RelationIndex(Doc.of(i.src_uri, "", i) for i in incidents[1:])
+    rows = [d.row() for d in mine.docs.values()]
+    restored = RelationIndex.restore(rows, theirs.counts())
+    assert (restored.n, restored.df) == (mine.n, mine.df)
+    assert RelationIndex.restore(rows, "not json").df == mine.df

@@ -15,6 +15,7 @@ unit vectors, top terms, the "common term" cut, cosine) are those of `relations.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from collections import Counter
@@ -74,6 +75,10 @@ class Doc:
         return dt.datetime.fromisoformat(self.started), self.stem
 
 
+def _rows_key(docs: Iterable[Doc]) -> str:
+    return hashlib.sha256("\n".join(sorted(f"{d.path}\0{d.digest}" for d in docs)).encode()).hexdigest()
+
+
 def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split("\n")) if text else ()
 
@@ -91,18 +96,24 @@ class RelationIndex:
 
     @classmethod
     def restore(cls, rows: Iterable[Row], counts: str | None) -> RelationIndex:
-        """From stored rows and the document frequencies stored with them (recounted when missing)."""
+        """From stored rows and the document frequencies stored with them. The frequencies name
+        the rows they were counted from: two runs updating different rows at once each store
+        frequencies of their own view, and then the rows are recounted instead of trusted."""
         docs = [Doc.from_row(r) for r in rows]
-        if counts is None:
+        try:
+            n, df, key = json.loads(counts or "null") or (0, {}, "")
+        except (ValueError, TypeError):
+            n, df, key = 0, {}, ""
+        if key != _rows_key(docs):
             return cls(docs)
         index = cls()
         index.docs = {d.path: d for d in docs}
-        n, df = json.loads(counts)
         index.n, index.df = int(n), Counter(df)
         return index
 
     def counts(self) -> str:
-        return json.dumps([self.n, self.df], separators=(",", ":"))
+        """The document frequencies and the rows they count, as stored beside the rows."""
+        return json.dumps([self.n, self.df, _rows_key(self.docs.values())], separators=(",", ":"))
 
     def put(self, doc: Doc) -> None:
         self.drop(doc.path)
