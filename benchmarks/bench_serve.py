@@ -97,7 +97,7 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
         for n in range(edits):
             target, other = paths[10 + n], paths[500 + n]
             text = target.read_text(encoding="utf-8")
-            token = f"Edited{n}x{os.getpid()}"
+            token = f"Edited{n}x{time.time_ns()}"
             old_trends = fetch(f"{base}/trends/")
             edited = re.sub(r'^title: "', f'title: "{token} ', text, count=1, flags=re.M)
             edited = re.sub(r"^severity: SEV\d", "severity: SEV1", edited, count=1, flags=re.M)

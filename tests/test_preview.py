@@ -55,6 +55,17 @@ def test_an_edit_remakes_its_page_and_the_cards_that_name_it_and_nothing_else() 
     assert preview.changed(after, after, after) == set()
 
 
+def test_an_edit_to_prose_outside_the_root_cause_analysis_remakes_only_its_page() -> None:
+    texts = _texts()
+    before_plan, before_pages = _plan(texts)
+    before = preview.page_inputs(before_plan, before_pages)
+    texts[CERT] = texts[CERT].replace("## What Went Well\n", "## What Went Well\n\nA new first sentence.\n", 1)
+    after_plan, after_pages = _plan(texts)
+    after = preview.page_inputs(after_plan, after_pages)
+    assert preview.changed(after, before, set(after_plan.corpus.entries) | set(after_pages)) == set()
+    # (the edited page itself is rebuilt by MkDocs: its file is newer than its built page)
+
+
 def test_a_dirty_rebuild_shows_the_edit_on_every_page_it_reaches(tmp_path: Path) -> None:
     """mkdocs serve's rebuild, in process: one plugin instance, `dirty=True`, the same site folder."""
     from mkdocs.commands.build import build

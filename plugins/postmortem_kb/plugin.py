@@ -54,6 +54,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.dirty = False
         self._renderer: tuple[tuple[Settings, list[str]], Renderer] | None = None  # templates compiled once
         self._inputs: preview.Inputs = {}  # what each page was made from in the previous serve rebuild
+        self._last_exports: tuple[object, dict[str, str]] | None = None
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
@@ -110,10 +111,19 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if self.settings.analytics:
             # plotly.js from the plotly package itself: the site never fetches it from a CDN
             _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
-        for src_uri, text in self.plan.exports().items():
+        for src_uri, text in self._exports(self.plan).items():
             _add(files, File.generated(config, src_uri, content=text))
         self.files = files
         return files
+
+    def _exports(self, plan: SitePlan) -> dict[str, str]:
+        """The data exports, made again in a serve rebuild only when what they show changed."""
+        if self.command != "serve":
+            return plan.exports()
+        inputs = preview.corpus_inputs(plan)
+        if self._last_exports is None or self._last_exports[0] != inputs:
+            self._last_exports = (inputs, plan.exports())
+        return self._last_exports[1]
 
     def _renderer_for(self, config: MkDocsConfig) -> Renderer:
         key = (self.settings, [str(d) for d in config.theme.dirs])

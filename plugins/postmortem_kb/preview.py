@@ -10,8 +10,10 @@ with the previous rebuild's:
   and today's date (the card); rebuilt when any of them changed, even if its file did not;
 - a service page: the service's incidents, which of them are repeats, which services get
   charts, and today; a handbook page: its Markdown. Kept when unchanged;
-- every other page (incidents, trends, action items, repeat causes, the services index, and
-  pages that are not the plugin's such as the tags page): always rebuilt.
+- the pages about the whole knowledge base (incidents, trends, action items, repeat causes,
+  the services index): every visible incident, the relations and today; an edit to a
+  postmortem's prose (outside its Root Cause Analysis) keeps them;
+- pages that are not the plugin's (the tags page, a home page with charts): always rebuilt.
 """
 
 from __future__ import annotations
@@ -47,10 +49,20 @@ def page_inputs(plan: SitePlan, generated: dict[str, tuple[str, bool]]) -> Input
             stems = {i.stem for i in members}
             out[src_uri] = (generated[src_uri][0], tuple(members), stems & repeats, charted, today)
     handbook = f"{plan.settings.pages.handbook}/"
+    whole = corpus_inputs(plan)
     for src_uri, (markdown, _in_nav) in generated.items():
         if src_uri.startswith(handbook):
             out[src_uri] = (markdown,)
+        elif src_uri not in out:
+            out[src_uri] = (markdown, whole)
     return out
+
+
+def corpus_inputs(plan: SitePlan) -> object:
+    """What the pages about the whole knowledge base (incidents, trends, action items, repeat
+    causes, the services index) and the data exports are made from. An edit to a postmortem's
+    prose outside its Root Cause Analysis leaves it unchanged."""
+    return (plan.settings, tuple(plan.incidents), tuple(plan.relations), plan.today)
 
 
 def changed(now: Inputs, before: Inputs, keys: Iterable[str]) -> set[str]:
