@@ -97,12 +97,14 @@ def test_cached_runs_equal_uncached_runs_through_edits_renames_and_deletions(kb:
     assert steps[-1] != steps[1]
 
     # A rename (a new stem) and a deletion, then single-file checks against the changed corpus.
+    _edit(docs / THROTTLED, "\nseverity:", f"\nrelated: [{CHECKOUT.removesuffix('.md')}]\nseverity:")
     (docs / CHECKOUT).rename(docs / "2025-01-15-checkout-502s-renamed.md")
     (docs / SEARCH).unlink()
     _age(docs)
     for target in [*SINGLE, "postmortems/2025-01-15-checkout-502s-renamed.md"]:
         steps.append(_same_both_ways(target))
     steps.append(_same_both_ways())
+    assert "unknown-related" in steps[-1]  # the renamed stem
 
     # A new postmortem copying another's cause, and an edit of a file nobody checks explicitly.
     shutil.copy(docs / WEBHOOK, docs / "2025-05-01-another-certificate-expiry.md")

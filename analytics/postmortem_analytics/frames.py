@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from postmortem_kb.check import find_postmortems
-from postmortem_kb.corpus import load_entry
+from postmortem_kb.corpus import load_entry, read_regular
 from postmortem_kb.records import Incident, minutes
 from postmortem_kb.relations import find_relations, repeat_groups, repeat_stems
 from postmortem_kb.settings import Settings
@@ -65,7 +65,11 @@ def load_incidents(folder: str | Path, settings: Settings | None = None) -> list
     root = Path(folder)
     out = []
     for path in find_postmortems(root, settings):
-        entry = load_entry(path.relative_to(root).as_posix(), str(path), path.read_bytes(), settings)
+        try:
+            data = read_regular(path)  # a FIFO named like a postmortem would block a plain read
+        except OSError:
+            continue
+        entry = load_entry(path.relative_to(root).as_posix(), str(path), data, settings)
         if entry.incident is not None:
             out.append(entry.incident)
     return out

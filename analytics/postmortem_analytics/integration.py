@@ -9,7 +9,6 @@ postmortem_kb's templates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -129,7 +128,7 @@ def stats(
     """`pmkb stats`: the trends page's figures as text or JSON."""
     incidents = select(load_incidents(docs_dir, settings), since, until, service)
     report = stats_report(incidents, today, settings)
-    return json.dumps(report, indent=2) if fmt == "json" else render_text(report)
+    return exports.strict_json(report, indent=2) if fmt == "json" else render_text(report)
 
 
 def _plain(value: Any) -> Any:

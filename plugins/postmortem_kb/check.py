@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache_store import Store
 from .corpus import Corpus, Entry, read_entries
+from .docs_files import walk
 from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
-from .incremental import similar_findings
+from .incremental import cross_file_findings
 from .parsing import ParsedFile
 from .relations import find_relations
 from .rules.cross_file import no_postmortems, similar_incidents
+from .rules.links import corpus_findings
 from .settings import Settings
 
 # Checked files up to which relations come from the stored index; beyond, comparing the whole
@@ -52,21 +54,19 @@ def _entries(files: list[Path], settings: Settings, store: Store | None, *, veri
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
-    """Postmortem files under a directory, by the configured file-name pattern, sorted."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder, f) for f in sorted(files) if settings.is_postmortem_name(f))
-    return found
+    """Postmortem files under a directory, by the configured file-name pattern, sorted; under
+    docs_dir exactly those MkDocs builds (docs_files.walk)."""
+    return list(_postmortems(root, settings))
+
+
+def _postmortems(root: Path, settings: Settings) -> Iterator[Path]:
+    docs_dir = Path(settings.docs_path) if settings.docs_path else None
+    return (p for p in walk(root, docs_dir, settings.exclude_docs) if settings.is_postmortem_name(p.name))
 
 
 def has_postmortems(root: Path, settings: Settings) -> bool:
     """Whether a directory holds any postmortem (stops at the first)."""
-    for _folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if any(settings.is_postmortem_name(f) for f in files):
-            return True
-    return False
+    return next(_postmortems(root, settings), None) is not None
 
 
 def _walk(root: Path, settings: Settings, walked: dict[str, list[Path]]) -> list[Path]:
@@ -129,7 +129,7 @@ def check_paths(
     # The rest of the knowledge base is context for cross-file findings, not reported on.
     others = _walk(corpus_dir, settings, walked) if corpus_dir and corpus_dir.is_dir() else []
     if store is not None and corpus_dir is not None and others and not whole_corpus and len(seen) <= INDEXED_UP_TO:
-        found = similar_findings(corpus, checked_files, others, corpus_dir, settings, store)
+        found = cross_file_findings(corpus, checked_files, others, corpus_dir, settings, store)
         if found is not None:
             result.findings.extend(found)
             result.findings.sort(key=Finding.sort_key)
@@ -141,6 +141,9 @@ def check_paths(
         store.write(keep_only=store.seen)  # a whole pass: entries of older contents go
     relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
+    # without the knowledge base (no docs_dir), a stem missing from the files given proves nothing
+    links = corpus_findings(corpus.entries.values(), whole=corpus_dir is not None)
+    result.findings.extend(f for f in links if f.path in checked)
     result.findings.sort(key=Finding.sort_key)
     result.corpus = corpus
     return result

@@ -1,4 +1,4 @@
-"""Similar-incident findings of a few checked postmortems against the stored relation index.
+"""Cross-file findings of a few checked postmortems against the stored relation index.
 
 `pmkb check FILE` in a knowledge base of thousands: the rest of the corpus is context only.
 Its files are not judged again: their digests come from the cache (size, mtime, inode), rows
@@ -19,17 +19,19 @@ from .findings import Finding
 from .records import Incident
 from .relation_index import Doc, RelationIndex
 from .rules.cross_file import similar_incidents
+from .rules.links import corpus_findings
 from .settings import Settings
 from .stored_entries import file_digest, read_with_digests
 
 
-def similar_findings(
+def cross_file_findings(
     checked: Corpus, checked_files: Sequence[Path], context: Sequence[Path], corpus_dir: Path,
     settings: Settings, store: Store,
 ) -> list[Finding] | None:  # fmt: skip
-    """Findings on the checked files (entries of `checked`, by display path, in the order of
-    `checked_files`); `context`: every postmortem of `corpus_dir`. None when the index cannot
-    answer (two postmortems with one stem), and the caller compares the whole corpus instead."""
+    """Similar-incident, duplicate-stem and unknown-related findings on the checked files (entries
+    of `checked`, by display path, in the order of `checked_files`); `context`: every postmortem of
+    `corpus_dir`. None when the index cannot answer (two postmortems with one stem), and the caller
+    compares the whole corpus instead."""
     key = os.path.realpath(corpus_dir)
     rows = store.index_rows(key)
     index = RelationIndex.restore(rows, store.blob(f"df:{key}")) if rows else RelationIndex()
@@ -39,9 +41,12 @@ def similar_findings(
     by_name: dict[str, Entry] = {}  # corpus name -> the checked entry
     current: set[str] = set()
     changed: list[Job] = []
+    context_names: list[str] = []  # every context file, readable or not, but the checked ones
     for file in context:
         name = str(file)
         entry = checked_entries.pop(os.path.join(key, os.path.relpath(file, corpus_dir)), None)
+        if entry is None:
+            context_names.append(name)
         try:
             found, _data = file_digest(store, name, file, verify=entry is not None)
         except OSError:
@@ -89,7 +94,12 @@ def similar_findings(
     # The checked entries last: for their stems they, not a context copy, carry the findings.
     entries = [*loaded.values(), *checked.entries.values()]
     names = set(checked.entries)
-    return [f for f in similar_incidents(entries, relations) if f.path in names]
+    findings = [f for f in similar_incidents(entries, relations) if f.path in names]
+    # Stems shared with another file and `related` stems no postmortem has: every file's name
+    # is all the rest of the knowledge base has to say.
+    named = [Entry((), None, name) for name in context_names]
+    findings += [f for f in corpus_findings([*named, *checked.entries.values()]) if f.path in names]
+    return findings
 
 
 def _doc(name: str, found: str, entry: Entry) -> Doc:

@@ -13,6 +13,7 @@ from .model import FrontMatter
 from .parsing import ParsedFile
 from .parsing.action_table import find_action_table
 from .rules.action_items import parse_date
+from .settings import stem_of
 
 PHASES: tuple[tuple[str, str, str, str], ...] = (
     # (metric, label, from, to)
@@ -100,7 +101,7 @@ def incident_from(doc: ParsedFile, fm: FrontMatter, src_uri: str) -> Incident:
     timeline = {k: v for k, v in fm.timeline.model_dump(exclude_none=True).items() if isinstance(v, dt.datetime)}
     users = impact.users_affected if impact else None
     return Incident(
-        stem=src_uri.rsplit("/", 1)[-1].removesuffix(".md"),
+        stem=stem_of(src_uri),
         src_uri=src_uri,
         title=fm.title,
         date=fm.date,

@@ -8,6 +8,7 @@ No MkDocs import here: the analytics layer and notebooks use it too.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -123,6 +124,10 @@ class Settings:
     # Front-matter keys an organisation adds (top level, or dotted such as `impact.cost_center`):
     # neither unknown-key warnings nor build failures, and allowed by the JSON Schema.
     extra_keys: tuple[str, ...] = ()
+    # Which files MkDocs builds (docs_files.py): docs_dir as an absolute path and mkdocs.yml's
+    # `exclude_docs` + `draft_docs` lines. Read by the CLI; the plugin gets MkDocs' own file list.
+    docs_path: str = ""
+    exclude_docs: str = ""
     # The persistent cache in `.pmkb_cache/` beside mkdocs.yml (cache_store.py), for pmkb check and the build.
     cache: bool = True
 
@@ -131,7 +136,22 @@ class Settings:
         return tuple(s.name for s in self.severities)
 
     def is_postmortem_name(self, filename: str) -> bool:
+        """By `file_pattern`; MkDocs renders every Markdown extension, so `x.markdown` is judged as `x.md`
+        would be (a postmortem saved as .markdown was published unchecked)."""
+        stem, ext = os.path.splitext(filename)
+        if ext in MARKDOWN_EXTENSIONS:
+            filename = stem + ".md"
         return _compiled(self.file_pattern).match(filename) is not None
+
+
+# mkdocs.utils.markdown_extensions (MkDocs 1.6); tests compare the two.
+MARKDOWN_EXTENSIONS: tuple[str, ...] = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+
+
+def stem_of(filename: str) -> str:
+    """A postmortem's id (what `related` lists): its file name without the Markdown extension."""
+    stem, ext = os.path.splitext(filename.rsplit("/", 1)[-1])
+    return stem if ext in MARKDOWN_EXTENSIONS else filename.rsplit("/", 1)[-1]
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}

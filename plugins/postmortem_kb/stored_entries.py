@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import entry_codec
 from .cache_store import Store, digest
-from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, worker_settings
+from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, read_regular, worker_settings
 from .relations import TermCounts, remember_term_counts, term_counts
 from .settings import Settings
 
@@ -67,7 +67,7 @@ def read_with_digests(
     for index in (i for i, entry in enumerate(out) if entry is None):
         if index not in contents:
             try:
-                data = contents[index] = jobs[index][2].read_bytes()
+                data = contents[index] = read_regular(jobs[index][2])
             except OSError:
                 out[index] = _read_entry(jobs[index], settings, None)
                 continue
@@ -107,7 +107,7 @@ def file_digest(
     found = None if verify else store.known_digest(name, st)
     if found is not None:
         return found, None
-    data = path.read_bytes()
+    data = read_regular(path)
     found = digest(data)
     store.record_digest(name, st, found)
     return found, data
@@ -131,7 +131,7 @@ def _judge(item: Item, settings: Settings) -> Judged:
     src_uri, name, path = job
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError:
             return _read_entry(job, settings, None), None, "", None
     entry = load_entry(src_uri, name, data, settings)

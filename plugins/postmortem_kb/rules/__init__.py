@@ -20,9 +20,11 @@ from . import (
     drafts,
     duplicate_keys,
     html,
+    links,
     placeholders,
     root_cause,
     sections,
+    theme_keys,
     timeline,
     types,
     unknown_keys,
@@ -47,6 +49,8 @@ CHECKERS: tuple[Checker, ...] = (
     action_quality.check,
     sections.check,
     blameless.check,
+    theme_keys.check,
+    links.check,
 )
 
 

@@ -77,6 +77,8 @@ def _wording(ctx: Context, item: _Item) -> Iterator[Finding]:
 
 def _p1_due(ctx: Context, item: _Item) -> Iterator[Finding]:
     incident = ctx.meta.get("date")
+    if isinstance(incident, dt.datetime):  # a timestamp is reported as an invalid date
+        return
     if not (ctx.severity_is_major() and item.priority == "P1" and item.due and isinstance(incident, dt.date)):
         return
     limit = ctx.settings.p1_due_days

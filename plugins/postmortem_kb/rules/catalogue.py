@@ -98,4 +98,27 @@ RULES: dict[str, RuleInfo] = {
     "action-item-p1-due": RuleInfo(
         "warning", "a P1 item of a major incident is due too long after the incident", module="rules.action_quality"
     ),
+    # hostile and odd input (issue 16)
+    "yaml-tag": RuleInfo(
+        "error",
+        "a YAML type front matter does not use (!!set, !!binary, !!python/..., local tags, merge keys)",
+        module="parsing.front_matter",
+    ),
+    "yaml-too-large": RuleInfo(
+        "error", "aliases expand the front matter past a bound, or it nests too deep", module="parsing.front_matter"
+    ),
+    "non-finite-number": RuleInfo(
+        "error", "`.inf` or `.nan`: not a number JSON exports and figures can hold", module="parsing.front_matter"
+    ),
+    "theme-key": RuleInfo(
+        "error",
+        "a key MkDocs or the theme acts on (template, description, hide, search ...) is refused or malformed",
+        module="rules.theme_keys",
+    ),
+    "unknown-related": RuleInfo(
+        "error",
+        "`related` names a path, a URL, the postmortem itself or a stem no postmortem has",
+        module="rules.links",
+    ),
+    "duplicate-stem": RuleInfo("error", "two postmortems share a file stem (their id)", module="rules.links"),
 }
