@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 from postmortem_kb.measures import SMALL_SAMPLE
-from postmortem_kb.records import Incident
+from postmortem_kb.records import Incident, shown
 from postmortem_kb.settings import Settings
 
 from . import charts, exports
@@ -48,7 +48,7 @@ class SiteAnalytics:
         self.settings = settings
         self.today = today
         self.frame = incidents_frame(incidents, settings, repeats)
-        self.items = action_items_frame(incidents, today)
+        self.items = action_items_frame(incidents, today, settings.time_zone)
         self._service_rows: dict[str, list[int]] | None = None
 
     @property
@@ -126,14 +126,15 @@ def stats(
     service: str | None, fmt: str,
 ) -> str:  # fmt: skip
     """`pmkb stats`: the trends page's figures as text or JSON."""
-    incidents = select(load_incidents(docs_dir, settings), since, until, service)
+    # the incidents the site counts: Drafts are left out under `drafts: hide`
+    incidents = select(shown(load_incidents(docs_dir, settings), settings.drafts), since, until, service)
     report = stats_report(incidents, today, settings)
     return exports.strict_json(report, indent=2) if fmt == "json" else render_text(report)
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
+    if isinstance(value, bool) or value is None or value is pd.NA:
+        return None if value is pd.NA else value
     if hasattr(value, "item"):  # numpy scalar
         value = value.item()
     if isinstance(value, float) and pd.isna(value):

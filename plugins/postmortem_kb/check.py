@@ -14,7 +14,7 @@ from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
 from .incremental import cross_file_findings
 from .parsing import ParsedFile
-from .relations import find_relations
+from .relations import relations_for
 from .rules.cross_file import no_postmortems, similar_incidents
 from .rules.links import corpus_findings
 from .settings import Settings
@@ -139,7 +139,7 @@ def check_paths(
         corpus.entries[entry.path] = entry
     if store is not None and others:
         store.write(keep_only=store.seen)  # a whole pass: entries of older contents go
-    relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
+    relations = relations_for(corpus.incidents, settings)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
     # without the knowledge base (no docs_dir), a stem missing from the files given proves nothing
     links = corpus_findings(corpus.entries.values(), whole=corpus_dir is not None)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from mkdocs.config import base
@@ -82,6 +83,23 @@ class PagesConfig(base.Config):  # type: ignore[no-untyped-call]
     trends = _PagePath(str, default=PagePaths.trends)
 
 
+class TimeZoneOption(c.Type[str]):
+    """An IANA time zone name ("UTC", "Europe/Berlin"), checked when mkdocs.yml is read."""
+
+    def __init__(self, default: str = "UTC") -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        name = super().run_validation(value)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise base.ValidationError(
+                f"unknown time zone {name!r} (expected an IANA name such as Europe/Berlin)"
+            ) from None
+        return name
+
+
 class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
     file_pattern = _Pattern(str, default=DEFAULT_FILE_PATTERN)
@@ -105,6 +123,8 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     pages = c.SubConfig(PagesConfig)
     fail_on = c.Choice(("error", "warning"), default="error")
     extra_keys = c.ListOfItems(c.Type(str), default=[])
+    time_zone = TimeZoneOption(default="UTC")
+    terms = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
     cache = c.Type(bool, default=True)
 
 
@@ -127,6 +147,8 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         pages=PagePaths(**{k: str(v).strip("/") for k, v in config.pages.items()}),
         fail_on=config.fail_on,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         extra_keys=tuple(config.extra_keys),
+        time_zone=config.time_zone,
+        terms={k: tuple(v) for k, v in config.terms.items()},
         cache=config.cache,
     )
 

@@ -58,13 +58,13 @@ def cross_file_findings(
         if doc is not None and doc.digest == found:
             continue
         if entry is not None:
-            index.put(_doc(name, found, entry))
+            index.put(_doc(name, found, entry, settings))
         else:
             changed.append((name, name, file))
     for path in [p for p in index.docs if p not in current]:
         index.drop(path)
     for entry, found in read_with_digests(changed, settings, None, store, parallel=True):
-        index.put(_doc(entry.path, found, entry))
+        index.put(_doc(entry.path, found, entry, settings))
     if index.changed:
         puts = [index.docs[p].row() for p in index.changed if p in index.docs]
         drops = [p for p in index.changed if p not in index.docs]
@@ -75,7 +75,7 @@ def cross_file_findings(
     for number, entry in enumerate(checked_entries.values()):
         name = f"checked-{number}:{entry.path}"
         by_name[name] = entry
-        index.put(_doc(name, "", entry))
+        index.put(_doc(name, "", entry, settings))
     if not index.unique_stems():
         return None
     loaded: dict[str, Entry] = {}
@@ -102,5 +102,7 @@ def cross_file_findings(
     return findings
 
 
-def _doc(name: str, found: str, entry: Entry) -> Doc:
-    return Doc.of(name, found, entry.incident) if entry.incident is not None else Doc.invalid(name, found)
+def _doc(name: str, found: str, entry: Entry, settings: Settings) -> Doc:
+    if entry.incident is None:
+        return Doc.invalid(name, found)
+    return Doc.of(name, found, entry.incident, settings.terms)

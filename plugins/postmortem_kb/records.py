@@ -6,6 +6,7 @@ Pages, the analytics layer and notebooks read these, never raw front matter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import measures
@@ -156,3 +157,8 @@ def _action_items(fm: FrontMatter, doc: ParsedFile) -> tuple[ActionItemRecord, .
         )
         for row in table.items
     )
+
+
+def shown(incidents: Iterable[Incident], drafts: str) -> list[Incident]:
+    """The incidents the site and `pmkb stats` count: Drafts are left out under `drafts: hide`."""
+    return [i for i in incidents if drafts != "hide" or i.status != "Draft"]

@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .records import Incident
@@ -42,8 +42,8 @@ class Doc:
     text: str  # JSON [[[term, count], ...], {term: word}], decoded only when needed
 
     @classmethod
-    def of(cls, path: str, digest: str, incident: Incident) -> Doc:
-        counts, surface = term_counts(incident.rca_text)
+    def of(cls, path: str, digest: str, incident: Incident, terms: Mapping[str, Sequence[str]] | None = None) -> Doc:
+        counts, surface = term_counts(incident.rca_text, terms)
         return cls(
             path, digest, incident.stem, incident.date.isoformat(), incident.timeline["started"].isoformat(),
             incident.services, incident.root_causes, incident.related, bool(incident.rca_text),
@@ -166,6 +166,15 @@ class RelationIndex:
         found = [*manual_relations(incidents), *cause_relations(incidents, window_days), *text]
         return [r for r in found if r.a in names or r.b in names]
 
+    def _surface(self, term: str, by_stem: dict[str, Doc]) -> str:
+        """The readable word for a term: as the first document in corpus order (newest first) that
+        has it wrote it, as `relations.similar_texts` picks it."""
+        quoted = f'"{term}"'
+        having = [d for d in by_stem.values() if d.has_text and quoted in d.text and term in d.terms()[0]]
+        if not having:
+            return term
+        return max(having, key=lambda d: (d.date, d.stem)).terms()[1].get(term, term)
+
     def _text_relations(self, targets: list[Doc], by_stem: dict[str, Doc], threshold: float) -> list[Relation]:
         n = self.n
         if n < 2:
@@ -173,14 +182,15 @@ class RelationIndex:
         common = max(10, int(0.05 * n))
         vectors: dict[str, dict[str, float]] = {}
         tops: dict[str, list[str]] = {}
-        surfaces: dict[str, dict[str, str]] = {}
 
         def vector(doc: Doc) -> dict[str, float]:
             if doc.stem not in vectors:
-                counts, surfaces[doc.stem] = doc.terms()
+                counts = doc.terms()[0]
                 idf = {t: math.log((1 + n) / (1 + self.df[t])) + 1 for t in counts}
                 vectors[doc.stem] = _unit({t: c * idf[t] for t, c in counts.items()})
-                tops[doc.stem] = sorted(vectors[doc.stem], key=vectors[doc.stem].__getitem__, reverse=True)[:TOP_TERMS]
+                # as relations.similar_texts: the weightiest terms that another document has too
+                shared = [t for t in vectors[doc.stem] if 1 < self.df[t] <= common]
+                tops[doc.stem] = sorted(shared, key=vectors[doc.stem].__getitem__, reverse=True)[:TOP_TERMS]
             return vectors[doc.stem]
 
         candidates: set[tuple[str, str]] = set()
@@ -201,7 +211,7 @@ class RelationIndex:
             if score < threshold:
                 continue
             first, second = sorted((by_stem[x], by_stem[y]), key=Doc.order)
-            terms = ", ".join(surfaces[second.stem].get(t, t) for t in shared[:4])
+            terms = ", ".join(self._surface(t, by_stem) for t in shared[:4])
             services = sorted(set(first.services) & set(second.services))
             if services:
                 reason = f"similar root-cause text ({terms}) on {', '.join(services)}"

@@ -128,6 +128,10 @@ class Settings:
     # `exclude_docs` + `draft_docs` lines. Read by the CLI; the plugin gets MkDocs' own file list.
     docs_path: str = ""
     exclude_docs: str = ""
+    # Month and quarter of an incident: the day timeline.started falls on in this IANA time zone.
+    time_zone: str = "UTC"
+    # Rows added to the term-normalisation table of similar-incident links (terms.py): canonical -> variants.
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The persistent cache in `.pmkb_cache/` beside mkdocs.yml (cache_store.py), for pmkb check and the build.
     cache: bool = True
 

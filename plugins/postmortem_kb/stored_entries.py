@@ -79,7 +79,7 @@ def read_with_digests(
     for index, (judged_entry, text, found, counts) in zip(misses, judged, strict=True):
         out[index] = judged_entry
         if counts is not None and judged_entry.incident is not None:
-            remember_term_counts(judged_entry.incident.rca_text, counts)
+            remember_term_counts(judged_entry.incident.rca_text, settings.terms, counts)
         if index in stats and found:
             digests[index] = found
             store.record_digest(jobs[index][1], stats[index], found)
@@ -139,7 +139,7 @@ def _judge(item: Item, settings: Settings) -> Judged:
         text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, name)
     except entry_codec.Unstorable:
         text = None
-    counts = term_counts(entry.incident.rca_text) if entry.incident is not None else None
+    counts = term_counts(entry.incident.rca_text, settings.terms) if entry.incident is not None else None
     return entry, text, digest(data), counts
 
 

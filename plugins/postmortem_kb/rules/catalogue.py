@@ -89,7 +89,11 @@ RULES: dict[str, RuleInfo] = {
     ),
     "blameless-why-didnt": RuleInfo("warning", '"why didn\'t they ...": asks who, not what', module="rules.blameless"),
     # action-item quality
-    "action-item-verb": RuleInfo("warning", "an action item does not start with a verb", module="rules.action_quality"),
+    "action-item-verb": RuleInfo(
+        "warning",
+        "an action item is not an action (a noun phrase, question or statement)",
+        module="rules.action_quality",
+    ),
     "action-item-vague": RuleInfo(
         "warning",
         'a vague action item ("investigate", "improve", "be more careful" ...)',
@@ -121,4 +125,8 @@ RULES: dict[str, RuleInfo] = {
         module="rules.links",
     ),
     "duplicate-stem": RuleInfo("error", "two postmortems share a file stem (their id)", module="rules.links"),
+    # dates (added for issue 10)
+    "date-mismatch": RuleInfo(
+        "warning", "`date` is neither the UTC nor the local day of timeline.started", module="rules.date_match"
+    ),
 }
