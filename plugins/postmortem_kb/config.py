@@ -65,6 +65,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     drafts = c.Choice(("show", "hide"), default="show")
     analytics = c.Type(bool, default=True)
     pages = c.SubConfig(PagesConfig)
+    postmortem_target_hours = c.Optional(c.DictOfItems(c.Type((int, float))))  # unset: 48 h for major severities
 
 
 def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Settings:
@@ -84,7 +85,12 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         analytics=config.analytics,
         drafts=config.drafts,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         pages=PagePaths(**{k: str(v).strip("/") for k, v in config.pages.items()}),
+        postmortem_target_hours=_target_hours(config.postmortem_target_hours),
     )
+
+
+def _target_hours(option: dict[str, float] | None) -> dict[str, float] | None:
+    return None if option is None else {severity: float(hours) for severity, hours in option.items()}
 
 
 class ConfigError(Exception):

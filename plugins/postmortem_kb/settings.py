@@ -94,6 +94,7 @@ DEFAULT_REQUIRED_SUBSECTIONS: dict[str, tuple[str, ...]] = {
 DEFAULT_OPTIONAL_SECTIONS: tuple[str, ...] = ("Appendix", "Sign-off")
 
 DEFAULT_FILE_PATTERN = r"^\d{4}-\d{2}-\d{2}-.+\.md$"
+DEFAULT_TARGET_HOURS = 48.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,14 @@ class Settings:
     # Trends page, charts and data exports (pandas + plotly); off leaves only the checked pages.
     analytics: bool = True
     pages: PagePaths = field(default_factory=PagePaths)
+    # Hours from resolution to a Published postmortem, by severity; None: DEFAULT_TARGET_HOURS for the major ones.
+    postmortem_target_hours: dict[str, float] | None = None
+
+    def target_hours(self, severity: str) -> float | None:
+        """The publishing target of a severity; None when it has none."""
+        if self.postmortem_target_hours is None:
+            return DEFAULT_TARGET_HOURS if severity in self.major_severities else None
+        return self.postmortem_target_hours.get(severity)
 
     @property
     def severity_names(self) -> tuple[str, ...]:
