@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 from postmortem_kb.check import find_postmortems
 from postmortem_kb.corpus import load_entry
+from postmortem_kb.history import History
+from postmortem_kb.process import closing, hours_to_draft, hours_to_published
 from postmortem_kb.records import Incident, minutes
 from postmortem_kb.settings import Settings
 
@@ -39,6 +41,8 @@ INCIDENT_COLUMNS = (
     "engineer_hours",
     "action_items",
     "action_items_done",
+    "hours_to_draft",  # from the repository's history (postmortem_kb.process); empty without it
+    "hours_to_published",
 )
 ACTION_ITEM_COLUMNS = (
     "incident",
@@ -54,6 +58,8 @@ ACTION_ITEM_COLUMNS = (
     "ticket",
     "is_open",
     "is_overdue",
+    "closed",  # commit date of its first Done / Won't Do, from the repository's history
+    "closed_on_time",
 )
 
 
@@ -69,18 +75,29 @@ def load_incidents(folder: str | Path, settings: Settings | None = None) -> list
     return out
 
 
-def incidents_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
-    rows = [_incident_row(i) for i in incidents]
+NO_HISTORY = History()
+
+
+def incidents_frame(incidents: Sequence[Incident], history: History = NO_HISTORY) -> pd.DataFrame:
+    rows = [_incident_row(i, history) for i in incidents]
     frame = pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS))
     for column in TIMESTAMPS:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     frame["date"] = pd.to_datetime(frame["date"])
-    for column in (*DURATIONS, "users_affected", "support_tickets", "revenue_usd", "engineer_hours"):
+    numeric = (
+        "users_affected",
+        "support_tickets",
+        "revenue_usd",
+        "engineer_hours",
+        "hours_to_draft",
+        "hours_to_published",
+    )
+    for column in (*DURATIONS, *numeric):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame.sort_values(["date", "stem"]).reset_index(drop=True)
 
 
-def _incident_row(incident: Incident) -> dict[str, object]:
+def _incident_row(incident: Incident, history: History) -> dict[str, object]:
     t = incident.timeline
     phases = incident.phases()
     durations = {f"{metric}_min": minutes(delta) for metric, delta in phases.items()}
@@ -110,10 +127,12 @@ def _incident_row(incident: Incident) -> dict[str, object]:
         "engineer_hours": incident.engineer_hours,
         "action_items": len(incident.action_items),
         "action_items_done": sum(1 for a in incident.action_items if a.status == "Done"),
+        "hours_to_draft": hours_to_draft(incident, history),
+        "hours_to_published": hours_to_published(incident, history),
     }
 
 
-def action_items_frame(incidents: Sequence[Incident], today: dt.date) -> pd.DataFrame:
+def action_items_frame(incidents: Sequence[Incident], today: dt.date, history: History = NO_HISTORY) -> pd.DataFrame:
     rows = [
         {
             "incident": incident.stem,
@@ -129,6 +148,8 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date) -> pd.Data
             "ticket": item.ticket,
             "is_open": item.is_open,
             "is_overdue": item.is_overdue(today),
+            "closed": (close := closing(incident, item, history)).closed,
+            "closed_on_time": close.on_time,
         }
         for incident in incidents
         for item in incident.action_items
@@ -136,4 +157,6 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date) -> pd.Data
     frame = pd.DataFrame(rows, columns=list(ACTION_ITEM_COLUMNS))
     frame["incident_date"] = pd.to_datetime(frame["incident_date"])
     frame["due"] = pd.to_datetime(frame["due"])
+    frame["closed"] = pd.to_datetime(frame["closed"])
+    frame["closed_on_time"] = frame["closed_on_time"].astype(object)  # True / False / None: unknown stays unknown
     return frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)

@@ -151,9 +151,11 @@ def stats(
         pmkb stats --since 2025-01-01 --service checkout-api --format json
     """
     from postmortem_analytics.frames import load_incidents
+    from postmortem_analytics.process import process_report
     from postmortem_analytics.report import render_text, select, stats_report
 
     from .clock import today
+    from .history import read_history
 
     loaded = _load(config_file)
     if not loaded.docs_dir.is_dir():
@@ -166,6 +168,7 @@ def stats(
     )
     settings = loaded.settings
     report = stats_report(incidents, today(), settings.repeat_window_days, settings.major_severities)
+    report["process"] = process_report(incidents, read_history(loaded.docs_dir), settings, today())
     click.echo(json.dumps(report, indent=2) if fmt == "json" else render_text(report), nl=fmt == "json")
 
 

@@ -19,6 +19,7 @@ from mkdocs.utils import get_relative_url
 from .clock import today
 from .config import PostmortemsConfig, to_settings
 from .corpus import collect, relation_findings
+from .history import read_history
 from .pages.html import Link
 from .settings import Settings
 from .site import SitePlan
@@ -58,7 +59,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # pages another plugin generated have no file to read: their content is judged directly
         contents = ((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems if f not in on_disk)
         corpus = collect(jobs, contents, self.settings)
-        self.plan = SitePlan(self.settings, corpus, today())
+        self.plan = SitePlan(self.settings, corpus, today(), history=read_history(Path(config.docs_dir)))
         # Every finding as a warning, so that --strict reports all of them and then fails.
         for f in [*corpus.findings, *relation_findings(corpus, self.settings, self.plan.all_relations)]:
             log.warning(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")

@@ -113,3 +113,22 @@ def fix_closed_by(history: History) -> CloseDate:
         return closing(incident, item, history).closed
 
     return closed
+
+
+def quarter(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def within_target_by_quarter(
+    incidents: Iterable[Incident], history: History, settings: Settings, now: dt.datetime
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """quarter -> severity -> (within target, known outcomes), for severities that have a target."""
+    table: dict[str, dict[str, tuple[int, int]]] = {}
+    for incident in incidents:
+        outcome = within_target(incident, history, settings, now)
+        if outcome is None:
+            continue
+        cell = table.setdefault(quarter(incident.date), {})
+        within, known = cell.get(incident.severity, (0, 0))
+        cell[incident.severity] = (within + outcome, known + 1)
+    return dict(sorted(table.items()))

@@ -13,10 +13,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .corpus import Corpus
+from .history import History
 from .pages import action_items, handbook, incidents, repeats, services
+from .pages import process as process_page
 from .pages.card import draft_banner, summary_card
 from .pages.html import Link
 from .pages.trends_markdown import HOME_MARKER, TRENDS_MARKDOWN
+from .process import as_of, fix_closed_by
 from .records import SMALL_SAMPLE, Incident
 from .relations import Relation, RepeatGroup, find_relations, repeat_groups
 from .scaffold import SCHEMA_PATH
@@ -37,6 +40,7 @@ class SitePlan:
     today: dt.date
     incidents: list[Incident] = field(default_factory=list)
     groups: dict[str, list[Incident]] = field(default_factory=dict)
+    history: History = field(default_factory=History)  # commit times (history.py); unavailable by default
 
     @cached_property
     def all_relations(self) -> list[Relation]:
@@ -53,7 +57,7 @@ class SitePlan:
 
     @cached_property
     def repeat_groups(self) -> list[RepeatGroup]:
-        return repeat_groups(self.incidents, self.relations)
+        return repeat_groups(self.incidents, self.relations, fix_closed_by(self.history))
 
     @cached_property
     def _by_stem(self) -> dict[str, Incident]:
@@ -104,9 +108,11 @@ class SitePlan:
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         # pandas and plotly are imported here, not at module level: with `analytics: false`
         # a build never pays their import time and memory.
-        from .pages import trends
+        from postmortem_analytics.frames import action_items_frame, incidents_frame
 
-        return trends.frames(self.incidents, self.today)
+        return incidents_frame(self.incidents, self.history), action_items_frame(
+            self.incidents, self.today, self.history
+        )
 
     def exports(self) -> dict[str, str]:
         """src_uri -> content of the data files published with the site."""
@@ -126,7 +132,7 @@ class SitePlan:
         if HOME_MARKER in html:
             html = html.replace(HOME_MARKER, self._charts("home"))
         if src_uri == f"{paths.trends}.md":
-            return html.replace(SLOT.format(name="trends"), self._charts("trends"))
+            return html.replace(SLOT.format(name="trends"), self._charts("trends") + self._process())
         if src_uri == f"{paths.incidents}.md":
             table = incidents.incidents_table(self.incidents, self.settings, link)
             return html.replace(SLOT.format(name="incidents"), table)
@@ -135,6 +141,7 @@ class SitePlan:
             return html.replace(SLOT.format(name="services"), table)
         if src_uri == f"{paths.action_items}/index.md":
             page = action_items.action_items_html(self.incidents, self.settings, link, self.today)
+            page += process_page.closing_section(self.incidents, self.history, link)
             return html.replace(SLOT.format(name="action-items"), page)
         if src_uri == f"{paths.repeat_causes}/index.md":
             page = repeats.repeat_causes_html(self.repeat_groups, self.settings, link)
@@ -175,6 +182,20 @@ class SitePlan:
             return '<p class="pmkb-note">Charts are drawn for services with at least five incidents.</p>'
         return trends.service_charts_html(frame.loc[rows], self.settings)
 
+    def _process(self) -> str:
+        from postmortem_analytics.process import time_to_postmortem
+
+        from .pages.figures import figure_html
+
+        frame, _items = self.frames
+        has_times = frame["hours_to_draft"].notna().any() if not frame.empty else False
+        chart = (
+            figure_html(time_to_postmortem(frame, self.settings.severity_names), "time-to-postmortem")
+            if has_times
+            else ""
+        )
+        return process_page.trends_section(self.incidents, self.history, self.settings, as_of(self.today), chart)
+
     def decorate(self, src_uri: str, output: str, link: Link) -> str:
         """Put the summary card (and a draft banner) under a postmortem's title in the finished page.
 
@@ -186,7 +207,8 @@ class SitePlan:
             return output
         incident = entry.incident
         related = repeats.related_html(incident, self._relations_of.get(incident.stem, []), self._by_stem, link)
-        card = summary_card(incident, self.settings, link, self.today, related)
+        process = process_page.card_line(incident, self.history, self.settings, as_of(self.today))
+        card = summary_card(incident, self.settings, link, self.today, related, process)
         card = repeats.recurred_banner(incident, self._group_of.get(incident.stem), link) + card
         if incident.status == "Draft":
             card = draft_banner() + card

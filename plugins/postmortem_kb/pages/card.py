@@ -17,7 +17,9 @@ _ROLE_LABELS = {
 _PHASE_SHORT = {"ttd": "TTD", "tta": "TTA", "ttdiag": "TTDiag", "ttf": "TTF"}
 
 
-def summary_card(incident: Incident, settings: Settings, link: Link, today: dt.date, related: str = "") -> str:
+def summary_card(
+    incident: Incident, settings: Settings, link: Link, today: dt.date, related: str = "", process: str = ""
+) -> str:
     facts = [
         ("Services", ", ".join(f'<a href="{link(service_uri(settings, s))}">{esc(s)}</a>' for s in incident.services)),
         ("Root cause", ", ".join(f"<code>{esc(c)}</code>" for c in incident.root_causes)),
@@ -25,6 +27,7 @@ def summary_card(incident: Incident, settings: Settings, link: Link, today: dt.d
         ("Action items", _progress(incident, today)),
         ("Impact", _impact(incident)),
         ("Related", related),
+        ("Postmortem", process),  # drafted / published times from history (pages/process.py)
     ]
     rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in facts if value)
     return (
