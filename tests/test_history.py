@@ -250,8 +250,11 @@ def test_site_shows_process_figures(tmp_path: Path) -> None:
     assert (checkout["2"]["closed"], checkout["2"]["closed_on_time"]) == ("2025-02-20", "False")
     trends = built.html("trends/index.html")
     assert 'id="process"' in trends and "Logins failed after key rotation" in trends  # in the debt list
+    assert 'data-pmkb-chart="time-to-postmortem"' in trends and 'data-pmkb-chart="mttr-breakdown"' in trends
+    assert "&lt;" not in trends.split('id="process"')[0].split("data-pmkb-slot")[-1]  # the page around it intact
     page = built.html("action-items/index.html")
     assert "6 days late" in page and "2025-02-20" in page
+    assert '<h2 id="overdue">' in page and '<h2 id="closing">' in page  # the existing page is not escaped
 
 
 def make_site_in_repo(root: Path) -> None:

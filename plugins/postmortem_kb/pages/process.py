@@ -31,8 +31,13 @@ def _hours(value: float) -> str:
     return duration(dt.timedelta(hours=abs(value)))
 
 
-def card_line(incident: Incident, history: History, settings: Settings, now: dt.datetime) -> Markup:
+def card_line(incident: Incident, history: History, settings: Settings, now: dt.datetime) -> str:
     """'drafted 18 h 6 min after resolution; published after 5 d 20 h', or why it is not known."""
+    # Plain str out of every public function: `str + Markup` would escape the caller's HTML.
+    return str(_card_line(incident, history, settings, now))
+
+
+def _card_line(incident: Incident, history: History, settings: Settings, now: dt.datetime) -> Markup:
     if not history.available:
         return Markup('<span class="pmkb-note" title="{}">drafting and publishing times not available</span>').format(
             history.reason
@@ -55,8 +60,14 @@ def card_line(incident: Incident, history: History, settings: Settings, now: dt.
 
 def trends_section(
     incidents: Sequence[Incident], history: History, settings: Settings, now: dt.datetime, chart: str = ""
-) -> Markup:
+) -> str:
     """The trends page's Process section: time to draft/publish, share within target, debt."""
+    return str(_trends_section(incidents, history, settings, now, chart))
+
+
+def _trends_section(
+    incidents: Sequence[Incident], history: History, settings: Settings, now: dt.datetime, chart: str
+) -> Markup:
     head = Markup('<h2 id="process">Process</h2>')
     if not history.available:
         note = Markup(
@@ -123,8 +134,12 @@ def _debt(incidents: Sequence[Incident], settings: Settings, now: dt.datetime) -
     ).format(len(owing), now.date().isoformat(), rows)
 
 
-def closing_section(incidents: Sequence[Incident], history: History, link: Link) -> Markup:
+def closing_section(incidents: Sequence[Incident], history: History, link: Link) -> str:
     """Action items with their close date (from history) against their due date."""
+    return str(_closing_section(incidents, history, link))
+
+
+def _closing_section(incidents: Sequence[Incident], history: History, link: Link) -> Markup:
     title = Markup('<h2 id="closing">Closed on time</h2>')
     if not history.available:
         return title + Markup('<p class="pmkb-note">Close dates are not available: {}.</p>').format(history.reason)
@@ -155,7 +170,7 @@ def _timeliness(on_time: bool | None, days_late: int | None) -> Markup:
         return Markup(NOT_AVAILABLE)
     if on_time:
         return Markup("on time")
-    return Markup('<span class="pmkb-overdue">{} days late</span>').format(days_late)
+    return Markup('<span class="pmkb-overdue">{} {} late</span>').format(days_late, "day" if days_late == 1 else "days")
 
 
 def _pct(share: float | None) -> str:

@@ -1,0 +1,134 @@
+"""Cost of reading process figures from git history, against a site build, in one run.
+
+N synthetic postmortems (generate.py) get 3 commits each (drafted as Draft with open items,
+then Reviewed, then Published with their final item statuses), written with `git fast-import`.
+Then, in the same repository: the history pass alone (`read_history`, its own process), and
+`mkdocs build` with the full plugin with git on PATH and without it (no history pass).
+
+    python benchmarks/bench_history.py --count 10000 [--history-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+from bench_build import CONFIG  # noqa: E402
+from generate import generate  # noqa: E402
+
+GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+_RESOLVED = re.compile(r"^  resolved: (\S+)$", re.M)
+_ITEM_STATUS = re.compile(r"^(    status: |\| .* \| )(Open|In Progress|Done|Won't Do)( \|)?$", re.M)
+
+
+def versions(text: str) -> list[str]:
+    """Draft with every item open, then Reviewed, then Published with the generated item statuses."""
+    final = re.sub(r"^status: \w+$", "status: Published", text, count=1, flags=re.M)
+    opened = _ITEM_STATUS.sub(lambda m: f"{m[1]}Open{m[3] or ''}", final)
+    draft = opened.replace("status: Published", "status: Draft", 1)
+    return [draft, opened.replace("status: Published", "status: Reviewed", 1), final]
+
+
+def prepare(root: Path, count: int) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    docs = root / "docs"
+    paths = generate(count, docs)
+    (docs / "index.md").write_text("# Benchmark\n")
+    (root / "plugin.yml").write_text(CONFIG.format(site_dir="site-plugin", extra="  - postmortems"))
+    rng = random.Random(11)
+    events: list[tuple[int, str, str]] = []  # (commit time, path, content)
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        match = _RESOLVED.search(text)
+        assert match is not None
+        when = dt.datetime.fromisoformat(match[1]).timestamp()
+        for content in versions(text):
+            when += rng.randrange(3600, 5 * 86400)
+            events.append((int(when), f"docs/{path.name}", content))
+        path.write_text(versions(text)[-1], encoding="utf-8")  # the working tree holds the last commit
+    events.sort()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], env=GIT_ENV, check=True)
+    stream = bytearray()
+    for number, (when, name, content) in enumerate(events):
+        data = content.encode()
+        message = f"{name}: commit {number}".encode()
+        stream += b"commit refs/heads/main\ncommitter Bench <bench@example.com> %d +0000\n" % when
+        stream += b"data %d\n%s\nM 100644 inline %s\ndata %d\n%s\n" % (
+            len(message), message, name.encode(), len(data), data
+        )  # fmt: skip
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), env=GIT_ENV, check=True)
+    subprocess.run(["git", "reset", "-q", "main"], cwd=root, env=GIT_ENV, check=True)
+
+
+HISTORY_ONLY = """
+import resource, sys, time
+from pathlib import Path
+from postmortem_kb.history import read_history
+start = time.perf_counter()
+history = read_history(Path(sys.argv[1]))
+seconds = time.perf_counter() - start
+assert history.available, history.reason
+print(len(history.files), seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def history_pass(docs: Path) -> tuple[int, float, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", HISTORY_ONLY, str(docs)], capture_output=True, text=True, env=GIT_ENV, check=True
+    )
+    files, seconds, rss = done.stdout.split()
+    return int(files), float(seconds), int(rss) / 1024
+
+
+def build(root: Path, *, git: bool) -> float:
+    env = {**GIT_ENV, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200"}
+    if not git:
+        env["PATH"] = str(Path(sys.executable).parent)  # the venv holds no git: the plugin skips history
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(HERE / "run_build.py"), "plugin.yml"], cwd=root, capture_output=True, text=True, env=env
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"build failed:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--history-only", action="store_true", help="skip the site builds")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    root = args.out / f"history-{args.count}"
+    start = time.perf_counter()
+    prepare(root, args.count)
+    commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=root, capture_output=True, text=True)
+    print(
+        f"{args.count} postmortems, {commits.stdout.strip()} commits, prepared in {time.perf_counter() - start:.0f} s"
+    )
+    passes = [history_pass(root / "docs") for _ in range(3)]
+    files, seconds, rss = min(passes, key=lambda p: p[1])
+    print(f"history pass: {seconds:.2f} s (best of 3), {files} files, peak RSS {rss:.0f} MiB")
+    if args.history_only:
+        return
+    without = build(root, git=False)
+    with_git = build(root, git=True)
+    print(f"build without git: {without:.1f} s; with the history pass: {with_git:.1f} s")
+    print(f"history pass / build without it: {100 * seconds / without:.1f}%")
+    print(f"build with / without history: {with_git / without:.3f}x")
+
+
+if __name__ == "__main__":
+    main()
