@@ -57,18 +57,34 @@ def unavailable(reason: str) -> History:
 
 def read_history(docs_dir: Path) -> History:
     """The history of every Markdown file under `docs_dir`, from one `git log`."""
-    try:
-        shallow = _git(docs_dir, ["rev-parse", "--is-shallow-repository"])
-    except _GitFailed as exc:
-        return unavailable(str(exc))
-    if shallow.strip() != b"false":
-        # a shallow clone's oldest commit is not the file's first one: every figure would be wrong
-        return unavailable("shallow clone: fetch the full history (fetch-depth: 0) for process figures")
-    try:
-        out = _git(docs_dir, LOG_ARGS)
-    except _GitFailed as exc:
-        return unavailable(str(exc))
-    return History(replay(out.decode("utf-8", errors="replace").split("\n")), True, "")
+    return HistoryReader().read(docs_dir)
+
+
+class HistoryReader:
+    """Reads history again only when HEAD moved: edits in the working tree do not change it, so
+    `mkdocs serve` rebuilds reuse it (keep one reader on the plugin instance)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[Path, bytes] | None = None
+        self._history = unavailable("not read")
+
+    def read(self, docs_dir: Path) -> History:
+        try:
+            shallow, _, head = _git(docs_dir, ["rev-parse", "--is-shallow-repository", "HEAD"]).partition(b"\n")
+        except _GitFailed as exc:
+            return unavailable(str(exc))
+        if shallow.strip() != b"false":
+            # a shallow clone's oldest commit is not the file's first one: every figure would be wrong
+            return unavailable("shallow clone: fetch the full history (fetch-depth: 0) for process figures")
+        key = (docs_dir.resolve(), head.strip())
+        if key != self._key:
+            try:
+                out = _git(docs_dir, LOG_ARGS)
+            except _GitFailed as exc:
+                return unavailable(str(exc))
+            self._history = History(replay(out.decode("utf-8", errors="replace").split("\n")), True, "")
+            self._key = key
+        return self._history
 
 
 LOG_ARGS = [
@@ -92,9 +108,10 @@ LOG_ARGS = [
     "--no-textconv",
     "--src-prefix=a/",
     "--dst-prefix=b/",
+    # The docs folder through --relative alone, with no pathspec: git matches a pathspec against
+    # every entry of every tree it diffs, which made the pass ~2.5x slower on a flat folder of
+    # 10,000 files. Files other than Markdown are skipped while reading.
     "--relative",
-    "--",
-    "*.md",
 ]
 
 
@@ -208,8 +225,10 @@ def _file_diff(lines: list[str], i: int, when: int, tracks: dict[str, _Track]) -
         hunks.append((start if removed == 0 else start - 1, removed, new_lines))
     source = renamed_from or old
     target = renamed_to or new
-    if target is None and source is None:
-        return i  # a mode change or a binary file: nothing to read
+    if not _markdown(target) and not _markdown(source):
+        return i  # not Markdown, a mode change or a binary file: nothing to read
+    if not _markdown(target):
+        target = None  # renamed to something else: gone as far as postmortems go
     if target is None:  # deleted
         tracks.pop(source or "", None)
         return i
@@ -222,6 +241,10 @@ def _file_diff(lines: list[str], i: int, when: int, tracks: dict[str, _Track]) -
     if hunks or source is None:
         track.observe(when)
     return i
+
+
+def _markdown(path: str | None) -> bool:
+    return path is not None and path.endswith(".md")
 
 
 def _apply(old: list[str], hunks: list[tuple[int, int, list[str]]]) -> list[str]:

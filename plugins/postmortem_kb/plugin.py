@@ -19,7 +19,7 @@ from mkdocs.utils import get_relative_url
 from .clock import today
 from .config import PostmortemsConfig, to_settings
 from .corpus import collect, relation_findings
-from .history import read_history
+from .history import HistoryReader
 from .pages.html import Link
 from .settings import Settings
 from .site import SitePlan
@@ -37,6 +37,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.settings = Settings()
         self.plan: SitePlan | None = None
         self.files: Files | None = None
+        self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: re-read only when HEAD moves
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -59,7 +60,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # pages another plugin generated have no file to read: their content is judged directly
         contents = ((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems if f not in on_disk)
         corpus = collect(jobs, contents, self.settings)
-        self.plan = SitePlan(self.settings, corpus, today(), history=read_history(Path(config.docs_dir)))
+        self.plan = SitePlan(self.settings, corpus, today(), history=self.history.read(Path(config.docs_dir)))
         # Every finding as a warning, so that --strict reports all of them and then fails.
         for f in [*corpus.findings, *relation_findings(corpus, self.settings, self.plan.all_relations)]:
             log.warning(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
