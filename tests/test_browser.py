@@ -64,6 +64,11 @@ def _charts_drawn(page: object) -> None:
     )
 
 
+def _shows(page: object, title: str) -> None:
+    """Instant navigation swaps the content after the URL changes: wait for the new page's title."""
+    page.locator("article h1", has_text=title).wait_for(timeout=20_000)  # type: ignore[attr-defined]
+
+
 def test_charts_draw_offline_and_after_instant_navigation(server: str) -> None:
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -83,9 +88,9 @@ def test_charts_draw_offline_and_after_instant_navigation(server: str) -> None:
         # Instant navigation: away and back without a page load, charts drawn again.
         page.evaluate("window.__pmkbSamePage = true")
         page.locator("a.md-tabs__link", has_text="Incidents").click()
-        page.wait_for_url(server + "incidents/")
+        _shows(page, "Incidents")
         page.locator("a.md-tabs__link", has_text="Trends").click()
-        page.wait_for_url(server + "trends/")
+        _shows(page, "Incident trends")
         _charts_drawn(page)
         assert page.evaluate("window.__pmkbSamePage") is True, "instant navigation should not reload the page"
         assert page.locator("[data-pmkb-chart] .js-plotly-plot").count() == 8
@@ -93,6 +98,7 @@ def test_charts_draw_offline_and_after_instant_navigation(server: str) -> None:
         # The home page's compact set.
         page.locator("a.md-tabs__link", has_text="Home").click()
         page.wait_for_url(server)
+        page.locator("[data-pmkb-chart]").first.wait_for()
         _charts_drawn(page)
         assert page.locator("[data-pmkb-chart]").count() == 2
 
@@ -107,6 +113,7 @@ def test_incident_table_filters_in_the_browser(server: str) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page()
         page.goto(server + "incidents/")
+        page.locator("form[data-pmkb-filters][data-pmkb-ready]").wait_for()  # kb.js has wired the filters
         rows = page.locator("table[data-pmkb-table] tbody tr")
         assert rows.count() == 15
         page.select_option('select[data-filter="severity"]', "SEV1")

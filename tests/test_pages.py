@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from postmortem_kb.corpus import load_entry
-from postmortem_kb.pages.card import phase_bar, summary_card
-from postmortem_kb.pages.html import duration
+from postmortem_kb.corpus import EntryCache, load_entry
+from postmortem_kb.pages.card import summary_card
 from postmortem_kb.pages.incidents import incidents_table
+from postmortem_kb.pages.render import Renderer, duration
 from postmortem_kb.records import Incident
 from postmortem_kb.settings import Settings
 
@@ -44,8 +44,8 @@ def test_without_diagnosed_ttf_spans_acknowledged_to_resolved() -> None:
     record = incident(base(("  diagnosed: 2025-01-14T15:31:00Z\n", "")))
     assert record.phases()["ttdiag"] is None
     assert record.phases()["ttf"] == dt.timedelta(minutes=45)
-    bar = phase_bar(record)
-    assert "TTDiag+TTF 45 min" in bar and 'title="Time to diagnose and fix"' in bar
+    card = summary_card(record, Renderer(Settings()), link, dt.date(2025, 2, 1))
+    assert "TTDiag+TTF 45 min" in card and 'title="Time to diagnose and fix"' in card
 
 
 def test_action_items_from_the_table_when_front_matter_has_none() -> None:
@@ -60,18 +60,21 @@ def test_action_items_from_the_table_when_front_matter_has_none() -> None:
 
 def test_card_counts_overdue_against_today() -> None:
     record = incident(base())
-    assert "overdue" not in summary_card(record, Settings(), link, dt.date(2025, 2, 14))
-    assert "1 overdue" in summary_card(record, Settings(), link, dt.date(2025, 2, 15))
+    renderer = Renderer(Settings())
+    assert "overdue" not in summary_card(record, renderer, link, dt.date(2025, 2, 14))
+    assert "1 overdue" in summary_card(record, renderer, link, dt.date(2025, 2, 15))
 
 
 def test_rendered_text_is_escaped() -> None:
     record = incident(base(("title: Checkout returned 502s after a config push", 'title: "a & b <i>"')))
-    table = incidents_table([record], Settings(), link)
+    table = incidents_table([record], Renderer(Settings()), link)
     assert "a &amp; b &lt;i&gt;" in table and "<i>" not in table
 
 
 def test_entries_are_cached_by_content() -> None:
-    text = base().encode()
-    first = load_entry("x.md", "docs/x.md", text, Settings())
-    assert load_entry("x.md", "docs/x.md", text, Settings()) is first
-    assert load_entry("x.md", "docs/x.md", text + b"\nMore.\n", Settings()) is not first
+    text, cache = base().encode(), EntryCache()
+    first = cache.get("x.md", "docs/x.md", text, Settings())
+    assert cache.get("x.md", "docs/x.md", text, Settings()) is first
+    assert cache.get("x.md", "docs/x.md", text + b"\nMore.\n", Settings()) is not first
+    assert cache.get("x.md", "docs/x.md", text, Settings(blameless="error")) is not first
+    assert len(cache) == 3

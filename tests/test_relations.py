@@ -12,7 +12,14 @@ from click.testing import CliRunner
 from postmortem_kb.cli import main
 from postmortem_kb.corpus import load_entry
 from postmortem_kb.records import Incident
-from postmortem_kb.relations import cause_relations, find_relations, recurred_after_fix, repeat_groups, text_relations
+from postmortem_kb.relations import (
+    cause_relations,
+    find_relations,
+    is_repeat,
+    recurred_after_fix,
+    repeat_groups,
+    text_relations,
+)
 from postmortem_kb.settings import Settings
 
 from .conftest import REFERENCE_KB
@@ -80,9 +87,16 @@ def test_same_cause_in_different_words_is_found_by_text() -> None:
     q = incident("q", "2025-05-01", "payments", "capacity", QUOTA)  # shares only a service with a
     s = incident("s", "2025-06-01", "search", "capacity", SEARCH)
     found = text_relations([a, b, q, s], Settings().similarity_threshold)
-    assert pairs(found) == {("a", "b", "text")}
-    assert "certificate" in found[0].reason
+    # similar text on unrelated services: a learning link, not a repeat
+    assert pairs(found) == {("a", "b", "similar")}
+    assert "certificate" in found[0].reason and not is_repeat(found[0])
     assert not cause_relations([a, b, q, s], 90)  # nothing shares both cause and service
+    assert repeat_groups([a, b, q, s], found) == []
+    # the same wording on a shared service is a repeat
+    b_on_payments = incident("b", "2025-08-01", "payments", "dependency-failure", CERT_B)
+    again = text_relations([a, b_on_payments, q, s], Settings().similarity_threshold)
+    assert pairs(again) == {("a", "b", "text")} and is_repeat(again[0])
+    assert [[i.stem for i in g.incidents] for g in repeat_groups([a, b_on_payments, q, s], again)] == [["a", "b"]]
 
 
 def test_recurred_after_a_fix() -> None:

@@ -10,9 +10,10 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+from postmortem_kb.measures import is_small_sample
+from postmortem_kb.palette import ACCENT, PHASE, severity_colour
 
 from .metrics import (
-    SMALL_SAMPLE,
     action_item_completion,
     customer_impact,
     duration_summary,
@@ -23,12 +24,11 @@ from .metrics import (
 )
 
 MAX_POINTS = 300
-SEVERITY_COLOURS = ("#c62828", "#ef6c00", "#f9a825", "#607d8b")
 PHASES = (
-    ("ttd_min", "Detect (TTD)", "#5c6bc0"),
-    ("tta_min", "Acknowledge (TTA)", "#26a69a"),
-    ("ttdiag_min", "Diagnose (TTDiag)", "#ab47bc"),
-    ("ttf_min", "Fix (TTF)", "#8d6e63"),
+    ("ttd_min", "Detect (TTD)", PHASE["ttd"]),
+    ("tta_min", "Acknowledge (TTA)", PHASE["tta"]),
+    ("ttdiag_min", "Diagnose (TTDiag)", PHASE["ttdiag"]),
+    ("ttf_min", "Fix (TTF)", PHASE["ttf"]),
 )
 
 
@@ -55,12 +55,11 @@ def _counts(peak: float, **extra: object) -> dict[str, object]:
 
 def _tick(label: str, count: int) -> str:
     """Group label with its sample size; small samples are marked so nobody over-reads them."""
-    return f"{label}<br>n={count}{'*' if count < SMALL_SAMPLE else ''}"
+    return f"{label}<br>n={count}{'*' if is_small_sample(count) else ''}"
 
 
 def _severity_colour(severity: str, levels: tuple[str, ...]) -> str:
-    rank = levels.index(severity) if severity in levels else len(SEVERITY_COLOURS) - 1
-    return SEVERITY_COLOURS[min(rank, len(SEVERITY_COLOURS) - 1)]
+    return severity_colour(levels.index(severity) if severity in levels else len(levels))
 
 
 def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
@@ -80,7 +79,7 @@ def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
         y=summary["median"] / 60,
         name="Median time to recovery",
         mode="lines+markers",
-        line={"color": "#212121", "width": 3},
+        line={"color": ACCENT["median"], "width": 3},
         hovertemplate="%{y:.1f} h",
     )
     fig.add_scatter(
@@ -88,7 +87,7 @@ def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
         y=summary["p90"] / 60,
         name="p90",
         mode="markers",
-        marker={"symbol": "triangle-up", "size": 10, "color": "#757575"},
+        marker={"symbol": "triangle-up", "size": 10, "color": ACCENT["p90"]},
         hovertemplate="%{y:.1f} h",
     )
     return _layout(
@@ -155,11 +154,16 @@ def action_item_trend(items: pd.DataFrame) -> go.Figure:
         x=x,
         y=completion["done_pct"],
         name="Done (% of actionable items)",
-        marker_color="#26a69a",
+        marker_color=ACCENT["done"],
         hovertemplate="%{y:.0f}%",
     )
     fig.add_scatter(
-        x=x, y=completion["overdue"], name="Overdue now", yaxis="y2", mode="lines+markers", line={"color": "#c62828"}
+        x=x,
+        y=completion["overdue"],
+        name="Overdue now",
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": ACCENT["overdue"]},
     )
     return _layout(
         fig,
@@ -172,14 +176,14 @@ def action_item_trend(items: pd.DataFrame) -> go.Figure:
 def customer_impact_trend(frame: pd.DataFrame) -> go.Figure:
     impact = customer_impact(frame, "quarter")
     fig = go.Figure()
-    fig.add_bar(x=impact.index, y=impact["users_affected"], name="Users affected", marker_color="#5c6bc0")
+    fig.add_bar(x=impact.index, y=impact["users_affected"], name="Users affected", marker_color=ACCENT["users"])
     fig.add_scatter(
         x=impact.index,
         y=impact["support_tickets"],
         name="Support tickets",
         yaxis="y2",
         mode="lines+markers",
-        line={"color": "#ef6c00"},
+        line={"color": ACCENT["tickets"]},
     )
     return _layout(
         fig,
@@ -193,13 +197,15 @@ def top_services(frame: pd.DataFrame, limit: int = 10) -> go.Figure:
     counts = frame.explode("services")["services"].value_counts().head(limit)
     hours = engineer_hours(frame, "service").reindex(counts.index).fillna(0)
     fig = go.Figure()
-    fig.add_bar(y=counts.index[::-1], x=counts.values[::-1], orientation="h", name="Incidents", marker_color="#5c6bc0")
+    fig.add_bar(
+        y=counts.index[::-1], x=counts.values[::-1], orientation="h", name="Incidents", marker_color=ACCENT["incidents"]
+    )
     fig.add_bar(
         y=hours.index[::-1],
         x=hours.values[::-1],
         orientation="h",
         name="Engineer hours",
-        marker_color="#8d6e63",
+        marker_color=ACCENT["hours"],
         xaxis="x2",
     )
     return _layout(
@@ -214,21 +220,21 @@ def top_services(frame: pd.DataFrame, limit: int = 10) -> go.Figure:
 
 
 def repeats_over_time(frame: pd.DataFrame, window_days: int) -> go.Figure:
-    rates = repeat_rate(frame, window_days, "quarter")
+    rates = repeat_rate(frame, "quarter")
     x = [_tick(str(k), int(n)) for k, n in rates["incidents"].items()]
     fig = go.Figure()
-    fig.add_bar(x=x, y=rates["repeats"], name="Repeat incidents", marker_color="#ab47bc")
+    fig.add_bar(x=x, y=rates["repeats"], name="Repeat incidents", marker_color=ACCENT["repeats"])
     fig.add_scatter(
         x=x,
         y=(100 * rates["rate"]).round(1),
         name="Repeat rate (%)",
         yaxis="y2",
         mode="lines+markers",
-        line={"color": "#212121"},
+        line={"color": ACCENT["rate"]},
     )
     return _layout(
         fig,
-        f"Repeat incidents (same cause and service within {window_days} days)",
+        f"Repeats (same service: same cause within {window_days} days, or similar root cause)",
         yaxis=_counts(float(rates["repeats"].max()), title="repeats"),
         yaxis2={"title": "%", "overlaying": "y", "side": "right", "range": [0, 100], "showgrid": False},
     )

@@ -1,6 +1,11 @@
 """Exports written into the site: incidents.json, incidents.csv, action-items.csv.
 
 Stable column order, ISO 8601 timestamps, durations in minutes, lists joined by ";" in CSV.
+
+CSV is opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@` (or a
+tab or carriage return before one) as a formula: `=HYPERLINK(...)` in an action item would
+be live. Following OWASP's advice on CSV injection, such text cells get a leading `'`, which
+spreadsheets show as text; the JSON export keeps the text as written.
 """
 
 from __future__ import annotations
@@ -12,6 +17,21 @@ import pandas as pd
 from .frames import ACTION_ITEM_COLUMNS, INCIDENT_COLUMNS
 
 _LISTS = ("services", "root_causes")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with `'`; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype):
+            frame[column] = frame[column].map(neutralise)
+    return frame
 
 
 def _plain(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -38,10 +58,10 @@ def incidents_csv(frame: pd.DataFrame) -> str:
     out = _plain(frame, INCIDENT_COLUMNS)
     for column in _LISTS:
         out[column] = out[column].map(";".join)
-    return str(out.to_csv(index=False, float_format="%.2f", lineterminator="\n"))
+    return str(_spreadsheet_safe(out).to_csv(index=False, float_format="%.2f", lineterminator="\n"))
 
 
 def action_items_csv(items: pd.DataFrame) -> str:
     out = _plain(items, ACTION_ITEM_COLUMNS)
     out["services"] = out["services"].map(";".join)
-    return str(out.to_csv(index=False, lineterminator="\n"))
+    return str(_spreadsheet_safe(out).to_csv(index=False, lineterminator="\n"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +12,7 @@ from postmortem_kb.corpus import load_entry
 from postmortem_kb.history import History
 from postmortem_kb.process import closing, hours_to_draft, hours_to_published
 from postmortem_kb.records import Incident, minutes
+from postmortem_kb.relations import find_relations, repeat_groups, repeat_stems
 from postmortem_kb.settings import Settings
 
 TIMESTAMPS = ("started", "detected", "acknowledged", "diagnosed", "mitigated", "resolved")
@@ -41,6 +42,7 @@ INCIDENT_COLUMNS = (
     "engineer_hours",
     "action_items",
     "action_items_done",
+    "repeat",
     "hours_to_draft",  # from the repository's history (postmortem_kb.process); empty without it
     "hours_to_published",
 )
@@ -78,26 +80,45 @@ def load_incidents(folder: str | Path, settings: Settings | None = None) -> list
 NO_HISTORY = History()
 
 
-def incidents_frame(incidents: Sequence[Incident], history: History = NO_HISTORY) -> pd.DataFrame:
-    rows = [_incident_row(i, history) for i in incidents]
+def incidents_frame(
+    incidents: Sequence[Incident],
+    settings: Settings | None = None,
+    repeats: Collection[str] | None = None,
+    history: History = NO_HISTORY,
+) -> pd.DataFrame:
+    """One row per incident. `repeat` marks the incidents that repeat an earlier one, as
+    relations.is_repeat defines it; pass `repeats` when the relations are already known.
+    `hours_to_draft` and `hours_to_published` come from `history` (empty without it)."""
+    if repeats is None:
+        repeats = default_repeats(incidents, settings or Settings())
+    rows = [_incident_row(i, i.stem in repeats) for i in incidents]
     frame = pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS))
     for column in TIMESTAMPS:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     frame["date"] = pd.to_datetime(frame["date"])
-    numeric = (
-        "users_affected",
-        "support_tickets",
-        "revenue_usd",
-        "engineer_hours",
-        "hours_to_draft",
-        "hours_to_published",
-    )
-    for column in (*DURATIONS, *numeric):
+    for column in (*DURATIONS, "users_affected", "support_tickets", "revenue_usd", "engineer_hours"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return frame.sort_values(["date", "stem"]).reset_index(drop=True)
+    frame = frame.sort_values(["date", "stem"]).reset_index(drop=True)
+    return with_process(frame, incidents, history)
 
 
-def _incident_row(incident: Incident, history: History) -> dict[str, object]:
+def with_process(frame: pd.DataFrame, incidents: Sequence[Incident], history: History) -> pd.DataFrame:
+    """The incidents frame with `hours_to_draft` and `hours_to_published` from `history`: the site
+    builds its frames first and fills these once the history pass (run beside the build) is read."""
+    hours = {i.stem: (hours_to_draft(i, history), hours_to_published(i, history)) for i in incidents}
+    out = frame.copy()
+    for index, column in enumerate(("hours_to_draft", "hours_to_published")):
+        values = [hours[stem][index] if stem in hours else None for stem in out["stem"]]
+        out[column] = pd.Series(values, index=out.index, dtype="float64")
+    return out
+
+
+def default_repeats(incidents: Sequence[Incident], settings: Settings) -> set[str]:
+    relations = find_relations(incidents, settings.repeat_window_days, settings.similarity_threshold)
+    return repeat_stems(repeat_groups(incidents, relations))
+
+
+def _incident_row(incident: Incident, repeat: bool) -> dict[str, object]:
     t = incident.timeline
     phases = incident.phases()
     durations = {f"{metric}_min": minutes(delta) for metric, delta in phases.items()}
@@ -127,8 +148,9 @@ def _incident_row(incident: Incident, history: History) -> dict[str, object]:
         "engineer_hours": incident.engineer_hours,
         "action_items": len(incident.action_items),
         "action_items_done": sum(1 for a in incident.action_items if a.status == "Done"),
-        "hours_to_draft": hours_to_draft(incident, history),
-        "hours_to_published": hours_to_published(incident, history),
+        "repeat": repeat,
+        "hours_to_draft": None,  # with_process fills both
+        "hours_to_published": None,
     }
 
 
@@ -148,8 +170,8 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date, history: H
             "ticket": item.ticket,
             "is_open": item.is_open,
             "is_overdue": item.is_overdue(today),
-            "closed": (close := closing(incident, item, history)).closed,
-            "closed_on_time": close.on_time,
+            "closed": None,  # with_closing fills both
+            "closed_on_time": None,
         }
         for incident in incidents
         for item in incident.action_items
@@ -157,6 +179,16 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date, history: H
     frame = pd.DataFrame(rows, columns=list(ACTION_ITEM_COLUMNS))
     frame["incident_date"] = pd.to_datetime(frame["incident_date"])
     frame["due"] = pd.to_datetime(frame["due"])
-    frame["closed"] = pd.to_datetime(frame["closed"])
-    frame["closed_on_time"] = frame["closed_on_time"].astype(object)  # True / False / None: unknown stays unknown
-    return frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)
+    frame = frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)
+    return with_closing(frame, incidents, history)
+
+
+def with_closing(items: pd.DataFrame, incidents: Sequence[Incident], history: History) -> pd.DataFrame:
+    """The action-items frame with `closed` and `closed_on_time` from `history` (see with_process)."""
+    found = {(i.stem, a.id): closing(i, a, history) for i in incidents for a in i.action_items}
+    close = [found.get((stem, item)) for stem, item in zip(items["incident"], items["id"], strict=True)]
+    out = items.copy()
+    out["closed"] = pd.to_datetime(pd.Series([c.closed if c else None for c in close], index=out.index, dtype=object))
+    # True / False / None: unknown stays unknown
+    out["closed_on_time"] = pd.Series([c.on_time if c else None for c in close], index=out.index, dtype=object)
+    return out

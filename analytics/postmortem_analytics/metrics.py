@@ -8,10 +8,8 @@ groups of fewer than SMALL_SAMPLE incidents.
 from __future__ import annotations
 
 import pandas as pd
-from postmortem_kb.records import SMALL_SAMPLE as SMALL_SAMPLE  # re-exported for notebooks
-
-PHASE_COLUMNS = ("ttd_min", "tta_min", "ttdiag_min", "ttf_min", "ttr_min")
-PERIODS = ("month", "quarter", "year")
+from postmortem_kb import measures
+from postmortem_kb.measures import SMALL_SAMPLE as SMALL_SAMPLE  # re-exported for notebooks
 
 
 def _grouping(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -32,24 +30,16 @@ def duration_summary(frame: pd.DataFrame, by: str, metric: str = "ttr_min") -> p
             "count": grouped.count(),
             "mean": grouped.mean(),
             "median": grouped.median(),
-            "p90": grouped.quantile(0.9),
+            "p90": grouped.agg(measures.p90),
         }
     )
-    out["small_sample"] = out["count"] < SMALL_SAMPLE
+    out["small_sample"] = out["count"].map(measures.is_small_sample).astype(bool)
     return out
 
 
 def mttr_summary(frame: pd.DataFrame, by: str = "quarter") -> pd.DataFrame:
     """Time to recovery (resolved - started): mean, median and p90 by period, severity or service."""
     return duration_summary(frame, by, "ttr_min")
-
-
-def phase_breakdown(frame: pd.DataFrame, by: str = "quarter", stat: str = "median") -> pd.DataFrame:
-    """TTD/TTA/TTDiag/TTF per group, each aggregated with `stat` (mean or median)."""
-    rows = _grouping(frame, by)
-    grouped = rows.groupby(by, sort=True)[["ttd_min", "tta_min", "ttdiag_min", "ttf_min"]]
-    result: pd.DataFrame = grouped.agg(stat)
-    return result
 
 
 def frequency(frame: pd.DataFrame, freq: str = "M", by: str | None = "severity") -> pd.DataFrame:
@@ -77,28 +67,12 @@ def engineer_hours(frame: pd.DataFrame, by: str = "quarter") -> pd.Series:
     return result
 
 
-def repeat_flags(frame: pd.DataFrame, window_days: int) -> pd.Series:
-    """True for an incident that shares a root-cause category and a service with an earlier
-    incident started within `window_days` before it."""
-    ordered = frame.sort_values("started")
-    window = pd.Timedelta(days=window_days)
-    last_seen: dict[tuple[str, str], pd.Timestamp] = {}  # (cause, service) -> latest start so far
-    flags = {}
-    for index, start, causes, services in zip(
-        ordered.index, ordered["started"], ordered["root_causes"], ordered["services"], strict=True
-    ):
-        keys = [(c, s) for c in causes for s in services]
-        flags[index] = any(k in last_seen and start - last_seen[k] <= window for k in keys)
-        last_seen.update(dict.fromkeys(keys, start))
-    return pd.Series(flags, dtype=bool).reindex(frame.index, fill_value=False)
-
-
-def repeat_rate(frame: pd.DataFrame, window_days: int, by: str = "quarter") -> pd.DataFrame:
-    flagged = frame.assign(repeat=repeat_flags(frame, window_days))
-    grouped = flagged.groupby(by, sort=True)["repeat"]
-    out = pd.DataFrame({"incidents": grouped.size(), "repeats": grouped.sum()})
+def repeat_rate(frame: pd.DataFrame, by: str = "quarter") -> pd.DataFrame:
+    """Repeat incidents per group; the frame's `repeat` column comes from relations.is_repeat."""
+    grouped = frame.groupby(by, sort=True)["repeat"]
+    out = pd.DataFrame({"incidents": grouped.size(), "repeats": grouped.sum().astype(int)})
     out["rate"] = out["repeats"] / out["incidents"]
-    out["small_sample"] = out["incidents"] < SMALL_SAMPLE
+    out["small_sample"] = out["incidents"].map(measures.is_small_sample).astype(bool)
     return out
 
 
@@ -113,8 +87,11 @@ def action_item_completion(items: pd.DataFrame, by: str | None = None) -> pd.Dat
     rows = rows.assign(done=rows["status"] == "Done", wont=rows["status"] == "Won't Do", total=1, group="all")
     key = by or "group"
     grouped = rows.groupby(key, sort=True)[["total", "done", "wont", "is_open", "is_overdue"]].sum()
-    actionable = grouped["total"] - grouped["wont"]
-    grouped["done_pct"] = (100 * grouped["done"] / actionable.where(actionable > 0)).round(1)
+    shares = [
+        measures.share(int(d), int(t - w))
+        for d, t, w in zip(grouped["done"], grouped["total"], grouped["wont"], strict=True)
+    ]
+    grouped["done_pct"] = pd.Series(shares, index=grouped.index, dtype="float64").round(1)
     result: pd.DataFrame = grouped.rename(columns={"is_open": "open", "is_overdue": "overdue", "wont": "wont_do"})
     return result
 

@@ -48,6 +48,15 @@ def process_report(
     }
 
 
+def process_text(process: dict[str, Any]) -> str:
+    """The `process` key in a line for `pmkb stats`' text output."""
+    if not process["available"]:
+        return f"Postmortems published within target: not available ({process['reason']})"
+    share = process["within_target_share"]
+    within = "not available" if share is None else f"{100 * share:.0f}%"
+    return f"Postmortems published within target: {within}; postmortem debt: {len(process['debt'])}"
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from postmortem_kb.measures import SMALL_SAMPLE
 from postmortem_kb.records import Incident
+from postmortem_kb.settings import Settings
 
 from .frames import action_items_frame, incidents_frame
 from .metrics import mttr_summary
@@ -27,15 +29,13 @@ def select(
     ]
 
 
-def stats_report(
-    incidents: Sequence[Incident], today: dt.date, window_days: int, major: tuple[str, ...]
-) -> dict[str, Any]:
-    frame = incidents_frame(incidents)
+def stats_report(incidents: Sequence[Incident], today: dt.date, settings: Settings) -> dict[str, Any]:
+    frame = incidents_frame(incidents, settings)
     items = action_items_frame(incidents, today)
     report: dict[str, Any] = {"as_of": today.isoformat(), "headline": headline(frame, items)}
     if frame.empty:
         return {**report, "quarters": [], "by_severity": [], "by_service": []}
-    report["quarters"] = _records(quarter_table(frame, items, window_days, major), "quarter")
+    report["quarters"] = _records(quarter_table(frame, items, settings.major_severities), "quarter")
     report["by_severity"] = _records(mttr_summary(frame, "severity"), "severity")
     report["by_service"] = _records(mttr_summary(frame, "service"), "service")
     return report
@@ -65,12 +65,12 @@ def render_text(report: dict[str, Any]) -> str:
     h = report["headline"]
     lines = [
         f"As of {report['as_of']}: {h['incidents']} incidents"
-        + (" (small sample: fewer than 5)" if h["small_sample"] else ""),
+        + (f" (small sample: fewer than {SMALL_SAMPLE})" if h["small_sample"] else ""),
         f"Time to recovery: median {_m(h['ttr_median_min'])}, mean {_m(h['ttr_mean_min'])}, p90 {_m(h['ttr_p90_min'])}",
         f"Action items: {h['action_items']} ({_pct(h['action_items_done_pct'])} done), "
         f"{h['action_items_open']} open, {h['action_items_overdue']} overdue",
-        f"Customer impact: {h['users_affected']:,} users, {h['support_tickets']:,} tickets; "
-        f"{h['engineer_hours']:,.1f} engineer hours",
+        f"Customer impact: {_covered(h, 'users_affected', 'users')}, {_covered(h, 'support_tickets', 'tickets')}; "
+        f"{_covered(h, 'engineer_hours', 'engineer hours')}",
         "",
     ]
     columns = ("quarter", "incidents", "major", "ttr_median", "ttr_mean", "ttr_p90", "repeats", "done_pct", "overdue")
@@ -98,7 +98,7 @@ def render_text(report: dict[str, Any]) -> str:
             )
         )
     if report["quarters"]:
-        lines.append("* fewer than 5 incidents: a small sample")
+        lines.append(f"* fewer than {SMALL_SAMPLE} incidents: a small sample")
     return "\n".join(lines) + "\n"
 
 
@@ -111,3 +111,12 @@ def _m(minutes: float | None) -> str:
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}%"
+
+
+def _covered(h: dict[str, Any], key: str, unit: str) -> str:
+    """ "1,200 users (from 2 of 12 incidents)", or "users not recorded": missing is not zero."""
+    value, count = h[key], h[f"{key}_incidents"]
+    if not count:
+        return f"{unit} not recorded"
+    text = f"{value:,.1f} {unit}" if isinstance(value, float) else f"{value:,} {unit}"
+    return text if count == h["incidents"] else f"{text} (from {count} of {h['incidents']} incidents)"

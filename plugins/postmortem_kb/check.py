@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import Corpus, Entry, read_entries, relation_findings
+from .corpus import Corpus, Entry, read_entries
 from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
 from .parsing import ParsedFile
+from .relations import find_relations
+from .rules.cross_file import no_postmortems, similar_incidents
 from .settings import Settings
 
 
@@ -18,6 +20,8 @@ from .settings import Settings
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    # Every postmortem loaded (checked ones and their context), for views such as --changed-since.
+    corpus: Corpus | None = None
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.findings if f.level == level)
@@ -37,7 +41,8 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
 
 
 def _entries(files: list[Path], settings: Settings) -> list[Entry]:
-    return read_entries([(str(f), str(f), f) for f in files], settings)
+    # pmkb check is single-threaded: it may fork workers for a large corpus
+    return read_entries([(str(f), str(f), f) for f in files], settings, parallel=True)
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
@@ -61,12 +66,7 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
     for target in paths:
         files = find_postmortems(target, settings) if target.is_dir() else [target]
         if target.is_dir() and not files:
-            result.findings.append(
-                Finding(
-                    str(target), 1, 1, "error", "no-postmortems",
-                    f"no postmortems here (files named like {settings.file_pattern!r})",
-                )
-            )  # fmt: skip
+            result.findings.append(no_postmortems(target, settings))
         for file, entry in zip(files, _entries(files, settings), strict=True):
             result.files += 1
             result.findings.extend(entry.findings)
@@ -77,6 +77,8 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
     others = find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []
     for entry in _entries([f for f in others if f.resolve() not in seen], settings):
         corpus.entries[entry.path] = entry
-    result.findings.extend(f for f in relation_findings(corpus, settings) if f.path in checked)
+    relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
+    result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
     result.findings.sort(key=Finding.sort_key)
+    result.corpus = corpus
     return result

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
 import click
 
-from . import scaffold
+from . import repo_init, scaffold, step_summary
 from .changes import GitError, changed_files
 from .check import CheckResult, check_paths, find_postmortems
 from .config import ConfigError, LoadedConfig, load_settings
+from .discovery import find_config_file, relative
+from .gate import only_changed
 from .reporters import REPORTERS
 from .schema import front_matter_schema
 from .settings import Settings
+from .verdict import any_fails, effective_fail_on
 
 
 class UsageFailure(click.ClickException):
@@ -26,8 +30,8 @@ class UsageFailure(click.ClickException):
 
 
 def _load(config_file: Path | None) -> LoadedConfig:
-    if config_file is None and Path("mkdocs.yml").is_file():
-        config_file = Path("mkdocs.yml")
+    if config_file is None:
+        config_file = find_config_file(Path.cwd())
     try:
         return load_settings(config_file)
     except ConfigError as exc:
@@ -38,7 +42,8 @@ config_option = click.option(
     "-f",
     "--config-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="mkdocs.yml whose `postmortems` plugin options to use (default: ./mkdocs.yml if present).",
+    help="mkdocs.yml whose `postmortems` plugin options to use (default: the nearest mkdocs.yml in this "
+    "folder or a parent).",
 )
 
 
@@ -70,20 +75,31 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, changed_since: str | 
         pmkb check --changed-since origin/main --format github
     """
     loaded = _load(config_file)
-    if not paths:
+    whole_kb = not paths
+    if whole_kb:
         if loaded.config_file is None:
-            raise UsageFailure("no PATH given and no mkdocs.yml here to find docs_dir; pass a path or -f mkdocs.yml")
+            raise UsageFailure(
+                "no PATH given and no mkdocs.yml here or in a parent folder to find docs_dir; "
+                "pass a path or -f mkdocs.yml"
+            )
         if not loaded.docs_dir.is_dir():
-            raise UsageFailure(f"docs_dir {loaded.docs_dir} from {loaded.config_file} does not exist")
-        paths = (_relative(loaded.docs_dir),)
-    corpus_dir = loaded.docs_dir if loaded.config_file is not None else None
-    result = check_paths(list(paths), loaded.settings, corpus_dir)
+            raise UsageFailure(f"docs_dir {relative(loaded.docs_dir)} from {loaded.config_file} does not exist")
+        paths = (relative(loaded.docs_dir),)
+    corpus_dir = relative(loaded.docs_dir) if loaded.config_file is not None else None
+    if whole_kb and corpus_dir is not None and not find_postmortems(corpus_dir, loaded.settings):
+        result = CheckResult()  # day 0: a new knowledge base with no postmortems yet is not an error
+    else:
+        result = check_paths(list(paths), loaded.settings, corpus_dir)
     if changed_since is not None:
         result = _only_changed(result, changed_since, list(paths), loaded.settings)
+    fail_on = effective_fail_on(loaded.settings.fail_on, strict=strict)
+    failed = any_fails(result.findings, fail_on)
     click.echo(REPORTERS[fmt](result), nl=False)
+    if fmt == "github":
+        _write_step_summary(result, failed)
     errors, warnings = result.count("error"), result.count("warning")
     click.echo(f"{result.files} postmortem(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
-    sys.exit(result.exit_code(strict=strict))
+    sys.exit(1 if failed else 0)
 
 
 @main.command()
@@ -121,7 +137,7 @@ def new(
         raise UsageFailure("--service must be a lowercase slug like checkout-api")
     if not title.strip():
         raise UsageFailure("TITLE must not be empty")
-    path = scaffold.target_path(directory or _relative(settings.docs_dir), title.strip(), day)
+    path = scaffold.target_path(directory or relative(settings.docs_dir), title.strip(), day)
     content = scaffold.render(title.strip(), day, severity, service or '"{service slug}"', settings.site_url)
     try:
         scaffold.write_new(path, content)
@@ -131,6 +147,97 @@ def new(
     except OSError as exc:
         raise UsageFailure(f"{path}: cannot write: {exc.strerror}") from None
     click.echo(str(path))
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the postmortems go (default: docs_dir of mkdocs.yml).",
+)
+@config_option
+def import_(paths: tuple[Path, ...], out_dir: Path | None, config_file: Path | None) -> None:
+    """Import postmortems written in the handbook's template without front matter.
+
+    Front matter is derived from the header block and the Impact, Timeline, Action Items
+    and Sign-off tables; what the document does not say becomes a {placeholder} that
+    `pmkb check` reports. Existing files are never overwritten.
+
+    \b
+    Example:
+        pmkb import old-wiki/postmortems/ --out-dir postmortems
+    """
+    from .importing import import_paths
+
+    loaded = _load(config_file)
+    outcomes = import_paths(paths, out_dir or relative(loaded.docs_dir), loaded.settings)
+    for outcome in outcomes:
+        for line in outcome.report():
+            click.echo(line)
+    counts = {state: sum(o.state == state for o in outcomes) for state in ("written", "unchanged", "exists", "failed")}
+    click.echo(
+        f"{counts['written']} imported, {counts['unchanged'] + counts['exists']} skipped (target exists), "
+        f"{counts['failed']} failed",
+        err=True,
+    )
+    sys.exit(1 if counts["failed"] else 0)
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site-name", default=repo_init.DEFAULT_SITE_NAME, show_default=True)
+@click.option("--site-url", help="Where the site is published, e.g. https://acme.github.io/incidents/.")
+@click.option("--docs-dir", default=repo_init.DEFAULT_DOCS_DIR, show_default=True, help="Folder of the postmortems.")
+@click.option(
+    "--repo",
+    metavar="URL",
+    help="Git URL of postmortem-kb to pin (default: where this pmkb was installed from, "
+    f"else {repo_init.DEFAULT_REPOSITORY}).",
+)
+@click.option(
+    "--rev",
+    metavar="COMMIT",
+    help="Commit of postmortem-kb to pin (default: the commit this pmkb was installed from).",
+)
+def init(
+    directory: Path, site_name: str, site_url: str | None, docs_dir: str, repo: str | None, rev: str | None
+) -> None:
+    """Create a ready knowledge-base repository in DIRECTORY (default: here); never overwrites a file.
+
+    Writes mkdocs.yml, the docs folder with its home and tags pages, a README for authors,
+    requirements.txt pinning postmortem-kb to a commit, the pull-request and publish workflows,
+    .pre-commit-config.yaml and .gitignore.
+
+    \b
+    Example:
+        pmkb init acme-incidents --site-name "Acme incidents" --site-url https://acme.github.io/acme-incidents/
+    """
+    installed_repo, installed_rev = repo_init.installed_source()
+    rev = rev or installed_rev
+    if rev is None:
+        raise UsageFailure(
+            "cannot tell which commit of postmortem-kb to pin (this pmkb was not installed from a Git URL); "
+            "pass --rev COMMIT, and --repo URL for a fork"
+        )
+    options = repo_init.Options(
+        repo or installed_repo or repo_init.DEFAULT_REPOSITORY, rev, site_name, site_url, docs_dir.strip("/")
+    )
+    if directory.exists() and not directory.is_dir():
+        raise UsageFailure(f"{directory} is not a folder")
+    try:
+        outcomes = repo_init.init_repository(directory, options)
+    except repo_init.InitError as exc:
+        raise UsageFailure(str(exc)) from None
+    except OSError as exc:
+        raise UsageFailure(f"{exc.filename}: cannot write: {exc.strerror}") from None
+    for outcome in outcomes:
+        # as DIRECTORY was typed
+        shown = outcome.path
+        click.echo(f"created {shown}" if outcome.created else f"kept    {shown} (it exists; not overwritten)")
+    if not repo_init.is_full_commit(options.rev):
+        click.echo(f"note: {options.rev} is not a full commit hash; a branch or tag can move under you", err=True)
+    click.echo(f"postmortem-kb pinned to {options.repo}@{options.rev}", err=True)
 
 
 @main.command()
@@ -150,26 +257,15 @@ def stats(
     Example:
         pmkb stats --since 2025-01-01 --service checkout-api --format json
     """
-    from postmortem_analytics.frames import load_incidents
-    from postmortem_analytics.process import process_report
-    from postmortem_analytics.report import render_text, select, stats_report
-
+    from .analytics_api import load_analytics
     from .clock import today
-    from .history import read_history
 
     loaded = _load(config_file)
     if not loaded.docs_dir.is_dir():
         raise UsageFailure(f"docs_dir {loaded.docs_dir} does not exist")
-    incidents = select(
-        load_incidents(loaded.docs_dir, loaded.settings),
-        since.date() if since else None,
-        until.date() if until else None,
-        service,
-    )
-    settings = loaded.settings
-    report = stats_report(incidents, today(), settings.repeat_window_days, settings.major_severities)
-    report["process"] = process_report(incidents, read_history(loaded.docs_dir), settings, today())
-    click.echo(json.dumps(report, indent=2) if fmt == "json" else render_text(report), nl=fmt == "json")
+    first, last = (d.date() if d else None for d in (since, until))
+    text = load_analytics().stats(str(loaded.docs_dir), loaded.settings, today(), first, last, service, fmt)
+    click.echo(text, nl=fmt == "json")
 
 
 @main.command()
@@ -190,18 +286,23 @@ def schema(output: Path | None, config_file: Path | None) -> None:
 
 
 def _only_changed(result: CheckResult, ref: str, paths: list[Path], settings: Settings) -> CheckResult:
-    """Findings of the changed postmortems only; every postmortem was loaded and checked."""
+    """Findings the change causes; every postmortem was loaded and checked."""
     try:
         changed = changed_files(ref, Path.cwd())
     except GitError as exc:
         raise UsageFailure(f"--changed-since {ref}: {exc}") from None
     checked = {f.resolve() for p in paths for f in (find_postmortems(p, settings) if p.is_dir() else [p])}
-    kept = [f for f in result.findings if Path(f.path).resolve() in changed]
-    return CheckResult(kept, files=len(checked & changed))
+    return only_changed(result, changed, checked, settings, ref)
 
 
-def _relative(path: Path) -> Path:
+def _write_step_summary(result: CheckResult, failed: bool) -> None:
+    """On GitHub Actions, every finding also goes to the job summary (annotations stop at 10 a step)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
     try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(step_summary.markdown(result, failed))
+    except OSError as exc:
+        # The annotations and the exit code are the verdict; a summary that cannot be written is a note.
+        click.echo(f"note: cannot write the job summary to {target}: {exc.strerror}", err=True)

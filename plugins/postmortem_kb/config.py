@@ -65,6 +65,8 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     drafts = c.Choice(("show", "hide"), default="show")
     analytics = c.Type(bool, default=True)
     pages = c.SubConfig(PagesConfig)
+    fail_on = c.Choice(("error", "warning"), default="error")
+    extra_keys = c.ListOfItems(c.Type(str), default=[])
     postmortem_target_hours = c.Optional(c.DictOfItems(c.Type((int, float))))  # unset: 48 h for major severities
 
 
@@ -85,6 +87,8 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         analytics=config.analytics,
         drafts=config.drafts,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         pages=PagePaths(**{k: str(v).strip("/") for k, v in config.pages.items()}),
+        fail_on=config.fail_on,  # type: ignore[arg-type]  # c.Choice guarantees the literal
+        extra_keys=tuple(config.extra_keys),
         postmortem_target_hours=_target_hours(config.postmortem_target_hours),
     )
 

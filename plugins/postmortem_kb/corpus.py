@@ -1,8 +1,8 @@
 """Every postmortem of a knowledge base, checked and turned into records (no MkDocs).
 
-Results are cached by file content: `mkdocs serve` rebuilds re-check only the files
-that changed. The cache is module-level because MkDocs makes new plugin instances
-when it reloads the config on a rebuild.
+Results are cached by file content in an `EntryCache` its owner keeps: the MkDocs plugin
+keeps one on its instance across `mkdocs serve` rebuilds (MkDocs keeps a plugin that defines
+`on_startup`), so a rebuild re-checks only the files that changed.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
-import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,8 +18,6 @@ from pathlib import Path
 from .evaluate import evaluate_bytes
 from .findings import Finding, Position
 from .records import Incident, incident_from
-from .relations import Relation, find_relations
-from .rules import RULES
 from .settings import Settings
 
 
@@ -47,22 +44,28 @@ class Corpus:
         return sorted(found, key=lambda i: (i.date, i.stem), reverse=True)
 
 
-_CACHE: dict[tuple[int, str, str], Entry] = {}
-_CACHE_LIMIT = 50_000
+class EntryCache:
+    """Entries by (settings, path, content hash); cleared when it grows past `limit`."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self._entries: dict[tuple[int, str, str, str], Entry] = {}
+
+    def get(self, src_uri: str, display_path: str, data: bytes, settings: Settings) -> Entry:
+        key = (hash(repr(settings)), src_uri, display_path, hashlib.sha1(data).hexdigest())
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = load_entry(src_uri, display_path, data, settings)
+            if len(self._entries) >= self.limit:
+                self._entries.clear()
+            self._entries[key] = entry
+        return entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def load_entry(src_uri: str, display_path: str, data: bytes, settings: Settings) -> Entry:
-    key = (hash(repr(settings)), display_path, hashlib.sha1(data).hexdigest())
-    entry = _CACHE.get(key)
-    if entry is None:
-        entry = _evaluate(src_uri, display_path, data, settings)
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        _CACHE[key] = entry
-    return entry
-
-
-def _evaluate(src_uri: str, display_path: str, data: bytes, settings: Settings) -> Entry:
     result = evaluate_bytes(display_path, data, settings)
     incident = None
     if result.doc is not None and result.model is not None:
@@ -74,22 +77,21 @@ Job = tuple[str, str, Path]  # (src_uri, display path, file)
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 
 
-def read_entries(jobs: Sequence[Job], settings: Settings) -> list[Entry]:
-    """Entries of many files, on every core when there are many: each file is judged on its own.
-
-    Workers are forked, which is only safe in a single-threaded process: `mkdocs serve` runs
-    a server thread and stays serial (there the content cache makes rebuilds cheap anyway).
-    """
+def read_entries(
+    jobs: Sequence[Job], settings: Settings, cache: EntryCache | None = None, *, parallel: bool = False
+) -> list[Entry]:
+    """Entries of many files, on every core when `parallel` and there are many: each file is judged
+    on its own. Workers are forked, which only a single-threaded caller may ask for (`pmkb check`,
+    `mkdocs build`; never `mkdocs serve`, which runs a server thread and has the cache instead)."""
     workers = min(os.cpu_count() or 1, 8)
-    forkable = "fork" in mp.get_all_start_methods() and threading.active_count() == 1
-    if len(jobs) < PARALLEL_FROM or workers < 2 or not forkable:
-        return [_read_entry(job, settings) for job in jobs]
+    if not parallel or len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [_read_entry(job, settings, cache) for job in jobs]
     context = mp.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_settings, initargs=(settings,)) as pool:
         return list(pool.map(_worker_entry, jobs, chunksize=64))
 
 
-_WORKER_SETTINGS = Settings()  # set once in each worker, not sent with every file
+_WORKER_SETTINGS = Settings()  # set once in each forked worker, not sent with every file
 
 
 def _set_settings(settings: Settings) -> None:
@@ -98,57 +100,34 @@ def _set_settings(settings: Settings) -> None:
 
 
 def _worker_entry(job: Job) -> Entry:
-    return _read_entry(job, _WORKER_SETTINGS)
+    return _read_entry(job, _WORKER_SETTINGS, None)
 
 
-def _read_entry(job: Job, settings: Settings) -> Entry:
+def _read_entry(job: Job, settings: Settings, cache: EntryCache | None) -> Entry:
     src_uri, name, path = job
     try:
         data = path.read_bytes()
     except OSError as exc:
         finding = Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}")
         return Entry((finding,), None, name)
-    return load_entry(src_uri, name, data, settings)
+    return _entry(src_uri, name, data, settings, cache)
 
 
-def build_corpus(files: Iterable[tuple[str, str, bytes]], settings: Settings) -> Corpus:
-    """`files` yields (src_uri, display path, content)."""
+def _entry(src_uri: str, name: str, data: bytes, settings: Settings, cache: EntryCache | None) -> Entry:
+    return cache.get(src_uri, name, data, settings) if cache is not None else load_entry(src_uri, name, data, settings)
+
+
+def collect(
+    jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes]], settings: Settings,
+    cache: EntryCache | None = None, *, parallel: bool = False,
+) -> Corpus:  # fmt: skip
+    """A corpus of files on disk (`jobs`, read in parallel when asked and many) and of in-memory
+    contents (src_uri, display path, bytes)."""
     corpus = Corpus()
-    for src_uri, display_path, data in files:
-        corpus.entries[src_uri] = load_entry(src_uri, display_path, data, settings)
-    return corpus
-
-
-def relation_findings(corpus: Corpus, settings: Settings, relations: Sequence[Relation] | None = None) -> list[Finding]:
-    """Review-time detection: a postmortem that resembles earlier incidents it does not list in
-    `related` gets one warning naming the most recent of them, so author and reviewers see it."""
-    entries = {e.incident.stem: e for e in corpus.entries.values() if e.incident is not None}
-    unlisted: dict[str, dict[str, list[str]]] = {}  # later -> earlier -> reasons
-    if relations is None:
-        relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
-    for rel in relations:
-        later = entries[rel.b].incident
-        if rel.kind != "manual" and later is not None and rel.a not in later.related:
-            unlisted.setdefault(rel.b, {}).setdefault(rel.a, []).append(rel.reason)
-    out = []
-    for stem, earlier in unlisted.items():
-        entry = entries[stem]
-        latest = max(earlier, key=lambda s: (entries[s].incident.date, s))  # type: ignore[union-attr]
-        date = entries[latest].incident.date.isoformat()  # type: ignore[union-attr]
-        more = f" (and {len(earlier) - 1} more earlier incidents)" if len(earlier) > 1 else ""
-        out.append(
-            Finding(
-                entry.path, entry.anchor.line, entry.anchor.col, RULES["similar-incident"].level, "similar-incident",
-                f"resembles the earlier incident {latest} ({date}): {'; '.join(earlier[latest])}{more}. "
-                "If it is a repeat, add it to `related` and check whether that incident's fixes covered this one",
-            )
-        )  # fmt: skip
-    return sorted(out, key=Finding.sort_key)
-
-
-def collect(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes]], settings: Settings) -> Corpus:
-    """A corpus of files on disk (`jobs`, read in parallel when many) and of in-memory contents."""
-    corpus = build_corpus(contents, settings)
-    for (src_uri, _name, _path), entry in zip(jobs, read_entries(jobs, settings), strict=True):
+    for src_uri, display_path, data in contents:
+        corpus.entries[src_uri] = _entry(src_uri, display_path, data, settings, cache)
+    for (src_uri, _name, _path), entry in zip(
+        jobs, read_entries(jobs, settings, cache, parallel=parallel), strict=True
+    ):
         corpus.entries[src_uri] = entry
     return corpus

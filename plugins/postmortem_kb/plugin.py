@@ -1,13 +1,15 @@
-"""The `postmortems` MkDocs plugin: hooks only, each handing off to the layers below."""
+"""The `postmortems` MkDocs plugin: hooks only, each handing off to the layers below.
+
+State lives on the plugin instance: MkDocs (>= 1.4) keeps a plugin that defines `on_startup`
+across `mkdocs serve` rebuilds, so the content cache survives them and the command is known.
+"""
 
 from __future__ import annotations
 
-import html
 import os
-from collections.abc import MutableMapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -16,18 +18,26 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from . import palette
 from .clock import today
 from .config import PostmortemsConfig, to_settings
-from .corpus import collect, relation_findings
+from .corpus import EntryCache, collect
 from .history import HistoryReader
-from .pages.html import Link
+from .page_meta import make_safe
+from .pages.render import Link, Renderer
+from .pages.sanitize import clean
+from .rules.cross_file import similar_incidents
 from .settings import Settings
 from .site import SitePlan
+from .verdict import fails
 
 log = get_plugin_logger(__name__)
 ASSETS = {"assets/postmortem-kb/kb.css": "kb.css", "assets/postmortem-kb/kb.js": "kb.js"}
+PALETTE_URI = "assets/postmortem-kb/palette.css"
 PLOTLY_URI = "assets/postmortem-kb/plotly.min.js"  # kb.js loads it from beside itself
 PLOTLY_JS = str(resources.files("plotly").joinpath("package_data/plotly.min.js"))
+
+Command = Literal["build", "gh-deploy", "serve"]
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyped-call]
@@ -35,16 +45,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
 
     def __init__(self) -> None:
         self.settings = Settings()
+        self.command: Command = "build"
+        self.cache = EntryCache()  # kept across serve rebuilds: only changed files are judged again
         self.plan: SitePlan | None = None
         self.files: Files | None = None
-        self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: re-read only when HEAD moves
+        self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: read again only when HEAD moves
+
+    def on_startup(self, *, command: Command, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         docs_dir = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path or "."))
         self.settings = to_settings(self.config, docs_dir)
-        config.extra_css.append("assets/postmortem-kb/kb.css")
+        config.extra_css.extend([PALETTE_URI, "assets/postmortem-kb/kb.css"])
         config.extra_javascript.append("assets/postmortem-kb/kb.js")
         return config
 
@@ -59,11 +74,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         jobs = [(f.src_uri, _display(f, root), Path(f.abs_src_path)) for f in on_disk if f.abs_src_path]
         # pages another plugin generated have no file to read: their content is judged directly
         contents = ((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems if f not in on_disk)
-        corpus = collect(jobs, contents, self.settings)
-        self.plan = SitePlan(self.settings, corpus, today(), history=self.history.read(Path(config.docs_dir)))
-        # Every finding as a warning, so that --strict reports all of them and then fails.
-        for f in [*corpus.findings, *relation_findings(corpus, self.settings, self.plan.all_relations)]:
-            log.warning(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
+        # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
+        corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve")
+        renderer = Renderer(self.settings, [str(d) for d in config.theme.dirs])
+        docs_dir = Path(config.docs_dir)
+        self.plan = SitePlan(self.settings, corpus, today(), renderer, read_history=lambda: self.history.read(docs_dir))
+        # Failing findings as warnings, so that --strict reports all of them and then fails exactly
+        # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
+        for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
+            report = log.warning if fails(f, self.settings.fail_on) else log.info
+            report(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
         for file in postmortems:
             if self.settings.drafts == "hide" and file.src_uri in drafts:
@@ -77,6 +97,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         for src_uri, name in ASSETS.items():
             content = resources.files("postmortem_kb").joinpath(f"assets/{name}").read_bytes()
             _add(files, File.generated(config, src_uri, content=content))
+        _add(files, File.generated(config, PALETTE_URI, content=palette.stylesheet()))
         if self.settings.analytics:
             # plotly.js from the plotly package itself: the site never fetches it from a CDN
             _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
@@ -88,13 +109,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
     @event_priority(50)  # before mkdocs-material's tags plugin reads the tags
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.plan is not None and page.file.src_uri in self.plan.corpus.entries:
-            _make_safe(page.meta)
+            make_safe(page.meta)
         return markdown
 
-    def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    @event_priority(100)  # first: search and every other plugin see the cleaned body
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.plan is None:
-            return html_
-        return self.plan.fill(page.file.src_uri, html_, _linker(files, page))
+            return html
+        if page.file.src_uri in self.plan.corpus.entries:
+            html = clean(html)  # a postmortem's body is untrusted: raw HTML is valid Markdown
+        return self.plan.fill(html, _linker(files, page))
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.plan is None or self.files is None:
@@ -110,14 +134,6 @@ def _linker(files: Files, page: Page) -> Link:
         return get_relative_url(target.url, base) if target is not None else "#"
 
     return link
-
-
-def _make_safe(meta: MutableMapping[str, Any]) -> None:
-    """mkdocs-material puts the title and tags into the page unescaped; hand it escaped text."""
-    if isinstance(meta.get("title"), str):
-        meta["title"] = html.escape(meta["title"])
-    if isinstance(meta.get("tags"), list):
-        meta["tags"] = [html.escape(str(tag)) for tag in meta["tags"]]
 
 
 def _display(file: File, root: str) -> str:

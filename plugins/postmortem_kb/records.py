@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from . import measures
 from .model import FrontMatter
 from .parsing import ParsedFile
 from .parsing.action_table import find_action_table
@@ -20,8 +21,6 @@ PHASES: tuple[tuple[str, str, str, str], ...] = (
     ("ttdiag", "Time to diagnose", "acknowledged", "diagnosed"),
     ("ttf", "Time to fix", "diagnosed", "resolved"),
 )
-DONE_STATUSES = frozenset({"Done", "Won't Do"})
-SMALL_SAMPLE = 5  # fewer incidents than this make a metric a small sample, flagged wherever shown
 
 
 def minutes(delta: dt.timedelta | None) -> float | None:
@@ -40,10 +39,10 @@ class ActionItemRecord:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in DONE_STATUSES
+        return measures.is_open(self)
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.is_open and self.due is not None and self.due < today
+        return measures.is_overdue(self, today)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,13 @@
 """How incidents relate: listed by hand, same cause and service within a window, or similar
 root-cause text. Groups of repeats, and repeats that happened after the fixes were done.
 
+Two ideas are kept apart everywhere (`is_repeat` is the one definition):
+- a **repeat** is the same organisation's failure recurring: a shared root-cause category on a
+  shared service within the window (`cause`), or similar root-cause text on a shared service
+  (`text`). Repeats form groups and are counted on trends/.
+- a **similar incident** (`similar`) has similar root-cause text but no service in common: a
+  learning link shown with its reason, never counted as a repeat.
+
 Similar text is found with TF-IDF cosine over each postmortem's Root Cause Analysis prose.
 It is explainable (the shared terms are shown), needs no model download, and suits short
 technical text whose distinctive nouns ("certificate", "replica", "quota") carry the cause.
@@ -22,7 +29,8 @@ from typing import Literal
 
 from .records import ActionItemRecord, Incident
 
-Kind = Literal["manual", "cause", "text"]
+Kind = Literal["manual", "cause", "text", "similar"]
+REPEAT_KINDS: frozenset[str] = frozenset({"cause", "text"})
 # The day an action item closed, when the repository's history tells (process.fix_closed_by).
 CloseDate = Callable[[Incident, ActionItemRecord], dt.date | None]
 TOP_TERMS = 12  # distinctive terms per document used to find candidate pairs
@@ -50,6 +58,11 @@ class Relation:
     kind: Kind
     reason: str
     score: float = 1.0
+
+
+def is_repeat(rel: Relation) -> bool:
+    """Whether a relation makes the later incident a repeat of the earlier one."""
+    return rel.kind in REPEAT_KINDS
 
 
 @dataclass
@@ -159,7 +172,13 @@ def text_relations(incidents: Sequence[Incident], threshold: float) -> list[Rela
         if score >= threshold:
             first, second = _order(by_stem[x], by_stem[y])
             terms = ", ".join(surface.get(t, t) for t in shared[:4])
-            out.append(Relation(first.stem, second.stem, "text", f"similar root-cause text ({terms})", score))
+            shared_services = sorted(set(first.services) & set(second.services))
+            if shared_services:
+                reason = f"similar root-cause text ({terms}) on {', '.join(shared_services)}"
+                out.append(Relation(first.stem, second.stem, "text", reason, score))
+            else:
+                reason = f"similar root-cause text ({terms}) on other services"
+                out.append(Relation(first.stem, second.stem, "similar", reason, score))
     return out
 
 
@@ -201,7 +220,8 @@ def recurred_after_fix(earlier: Incident, later: Incident, closed: CloseDate | N
 def repeat_groups(
     incidents: Sequence[Incident], relations: Iterable[Relation], closed: CloseDate | None = None
 ) -> list[RepeatGroup]:
-    """Incidents joined by cause or text relations (manual links alone do not make a repeat)."""
+    """Incidents joined by repeat relations (manual links and similar incidents are not repeats).
+    `closed` gives real close dates for "recurred after a fix" when history has them."""
     by_stem = {i.stem: i for i in incidents}
     parent = {stem: stem for stem in by_stem}
 
@@ -213,7 +233,7 @@ def repeat_groups(
 
     reasons: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rel in relations:
-        if rel.kind == "manual" or rel.a not in by_stem or rel.b not in by_stem:
+        if not is_repeat(rel) or rel.a not in by_stem or rel.b not in by_stem:
             continue
         parent[root(rel.a)] = root(rel.b)
         reasons[(rel.a, rel.b)].append(rel.reason)
@@ -236,3 +256,8 @@ def repeat_groups(
         groups.append(RepeatGroup(group, why, after))
     groups.sort(key=lambda g: (-len(g.incidents), g.incidents[-1].date), reverse=False)
     return groups
+
+
+def repeat_stems(groups: Iterable[RepeatGroup]) -> set[str]:
+    """Incidents that repeat an earlier one: every member of a repeat group but its first."""
+    return {i.stem for g in groups for i in g.incidents[1:]}

@@ -16,9 +16,24 @@ def front_matter_schema(settings: Settings) -> dict[str, Any]:
     # Configured values the static model cannot know.
     props["severity"]["enum"] = list(settings.severity_names)
     props["root_cause_category"]["examples"] = list(settings.root_cause_categories)
+    _declare_extra_keys(schema, settings.extra_keys)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "postmortem-kb postmortem front matter",
         **schema,
     }
+
+
+# Where each front-matter mapping's properties live in the schema, for dotted `extra_keys`.
+_MAPPINGS = {"timeline": "Timeline", "impact": "Impact", "roles": "Roles", "action_items": "ActionItem"}
+
+
+def _declare_extra_keys(schema: dict[str, Any], extra_keys: tuple[str, ...]) -> None:
+    """The organisation's own keys, of any type, so editors offer them; the schema rejects no other
+    key either (unknown keys are warnings with a suggestion, reported by `pmkb check`)."""
+    for key in extra_keys:
+        owner, _, name = key.rpartition(".")
+        target = schema if not owner else schema.get("$defs", {}).get(_MAPPINGS.get(owner, ""))
+        if target is not None and name:
+            target.setdefault("properties", {})[name] = {"description": "declared in extra_keys"}

@@ -14,6 +14,8 @@ from typing import Literal
 
 BlamelessLevel = Literal["warn", "error", "off"]
 DraftsMode = Literal["show", "hide"]
+# Which findings fail: `pmkb check` and `mkdocs build --strict` both follow it (verdict.py).
+FailOn = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,10 @@ class Settings:
     # Trends page, charts and data exports (pandas + plotly); off leaves only the checked pages.
     analytics: bool = True
     pages: PagePaths = field(default_factory=PagePaths)
+    fail_on: FailOn = "error"
+    # Front-matter keys an organisation adds (top level, or dotted such as `impact.cost_center`):
+    # neither unknown-key warnings nor build failures, and allowed by the JSON Schema.
+    extra_keys: tuple[str, ...] = ()
     # Hours from resolution to a Published postmortem, by severity; None: DEFAULT_TARGET_HOURS for the major ones.
     postmortem_target_hours: dict[str, float] | None = None
 

@@ -1,36 +1,47 @@
 """What the plugin adds to a site, decided without MkDocs objects.
 
-`SitePlan` maps generated page paths to their Markdown, and slots (placeholders in
-those pages) to the HTML that fills them once the page's URL is known.
+`SitePlan` maps generated page paths to their Markdown, and slots (placeholders in those
+pages) to the HTML that fills them once the page's URL is known. Slots are rendered through
+`SLOTS`, a registry of slot name -> renderer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
+from .analytics_api import SiteAnalytics, load_analytics
 from .corpus import Corpus
-from .history import History
+from .history import History, unavailable
 from .pages import action_items, handbook, incidents, repeats, services
-from .pages import process as process_page
-from .pages.card import draft_banner, summary_card
-from .pages.html import Link
-from .pages.trends_markdown import HOME_MARKER, TRENDS_MARKDOWN
+from .pages.card import summary_card
+from .pages.process import card_process, process_section
+from .pages.render import Link, Renderer
 from .process import as_of, fix_closed_by
-from .records import SMALL_SAMPLE, Incident
-from .relations import Relation, RepeatGroup, find_relations, repeat_groups
+from .records import Incident
+from .relations import Relation, RepeatGroup, find_relations, is_repeat, repeat_groups, repeat_stems
 from .scaffold import SCHEMA_PATH
 from .schema import front_matter_schema
 from .settings import Settings
 
-if TYPE_CHECKING:
-    import pandas as pd
+HOME_MARKER = "<!-- postmortems:charts -->"
+NOT_READ = unavailable("history not read")
+_SLOT = re.compile(r'<div data-pmkb-slot="([a-z-]+)"(?: data-arg="([a-z0-9-]*)")?></div>')
 
-SLOT = '<div data-pmkb-slot="{name}"></div>'
-CHARTED_SERVICES = 100
+TRENDS_MARKDOWN = """---
+title: Trends
+search:
+  exclude: true
+---
+
+# Incident trends
+
+<div data-pmkb-slot="trends"></div>
+"""
 
 
 @dataclass
@@ -38,14 +49,24 @@ class SitePlan:
     settings: Settings
     corpus: Corpus
     today: dt.date
+    renderer: Renderer
     incidents: list[Incident] = field(default_factory=list)
     groups: dict[str, list[Incident]] = field(default_factory=dict)
-    history: History = field(default_factory=History)  # commit times (history.py); unavailable by default
+    # Commit times (history.py). A callable, called on first use only: the plugin starts the
+    # history pass early and this waits for it, so git runs while the build parses and renders.
+    read_history: Callable[[], History] = lambda: NOT_READ
+
+    def __post_init__(self) -> None:
+        visible = self.corpus.incidents
+        if self.settings.drafts == "hide":
+            visible = [i for i in visible if i.status != "Draft"]
+        self.incidents = visible
+        self.groups = services.by_service(visible)
 
     @cached_property
     def all_relations(self) -> list[Relation]:
-        """How every incident relates (manual links, same cause and service, similar text);
-        computed once for both the similar-incident findings and the pages."""
+        """How every incident relates (manual links, repeats, similar incidents); computed once for
+        both the similar-incident findings and the pages."""
         s = self.settings
         return find_relations(self.corpus.incidents, s.repeat_window_days, s.similarity_threshold)
 
@@ -56,8 +77,18 @@ class SitePlan:
         return [r for r in self.all_relations if r.a in shown and r.b in shown]
 
     @cached_property
+    def history(self) -> History:
+        return self.read_history()
+
+    @cached_property
     def repeat_groups(self) -> list[RepeatGroup]:
+        """With real close dates for "recurred after a fix" when history has them."""
         return repeat_groups(self.incidents, self.relations, fix_closed_by(self.history))
+
+    @cached_property
+    def _repeat_stems(self) -> set[str]:
+        # Which incidents repeat does not depend on close dates: no need to wait for the history.
+        return repeat_stems(repeat_groups(self.incidents, self.relations))
 
     @cached_property
     def _by_stem(self) -> dict[str, Incident]:
@@ -75,17 +106,18 @@ class SitePlan:
     def _group_of(self) -> dict[str, RepeatGroup]:
         return {i.stem: g for g in self.repeat_groups for i in g.incidents}
 
-    def __post_init__(self) -> None:
-        visible = self.corpus.incidents
-        if self.settings.drafts == "hide":
-            visible = [i for i in visible if i.status != "Draft"]
-        self.incidents = visible
-        self.groups = services.by_service(visible)
+    @cached_property
+    def analytics(self) -> SiteAnalytics | None:
+        """pandas and plotly load here, through the entry point, only with `analytics: true`."""
+        if not self.settings.analytics:
+            return None
+        module = load_analytics()
+        return module.SiteAnalytics(self.incidents, self.settings, self.today, self._repeat_stems, lambda: self.history)
 
     def generated_pages(self) -> dict[str, tuple[str, bool]]:
         """src_uri -> (Markdown, whether it may appear in an automatic nav) of every page the plugin adds."""
         paths = self.settings.pages
-        # Only incidents/ and trends/ join an automatic nav: material renders the whole nav into every page,
+        # Only incidents and trends join an automatic nav: material renders the whole nav into every page,
         # so each entry costs bytes on every postmortem. The other pages are linked from it;
         # list them in mkdocs.yml's nav to show them there.
         pages = {
@@ -104,100 +136,70 @@ class SitePlan:
             pages[f"{paths.handbook}/{name}"] = (markdown, False)
         return pages
 
-    @cached_property
-    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        # pandas and plotly are imported here, not at module level: with `analytics: false`
-        # a build never pays their import time and memory.
-        from postmortem_analytics.frames import action_items_frame, incidents_frame
-
-        return incidents_frame(self.incidents, self.history), action_items_frame(
-            self.incidents, self.today, self.history
-        )
-
     def exports(self) -> dict[str, str]:
         """src_uri -> content of the data files published with the site."""
         files = {SCHEMA_PATH: json.dumps(front_matter_schema(self.settings), indent=2) + "\n"}
-        if self.settings.analytics:
-            from postmortem_analytics import exports
-
-            frame, items = self.frames
-            files["exports/incidents.json"] = exports.incidents_json(frame)
-            files["exports/incidents.csv"] = exports.incidents_csv(frame)
-            files["exports/action-items.csv"] = exports.action_items_csv(items)
+        if self.analytics is not None:
+            files.update(self.analytics.exports())
         return files
 
-    def fill(self, src_uri: str, html: str, link: Link) -> str:
+    def fill(self, html: str, link: Link) -> str:
         """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
-        paths = self.settings.pages
         if HOME_MARKER in html:
-            html = html.replace(HOME_MARKER, self._charts("home"))
-        if src_uri == f"{paths.trends}.md":
-            return html.replace(SLOT.format(name="trends"), self._charts("trends") + self._process())
-        if src_uri == f"{paths.incidents}.md":
-            table = incidents.incidents_table(self.incidents, self.settings, link)
-            return html.replace(SLOT.format(name="incidents"), table)
-        if src_uri == f"{paths.services}/index.md":
-            table = services.services_index(self.groups, self.settings, link, self.today)
-            return html.replace(SLOT.format(name="services"), table)
-        if src_uri == f"{paths.action_items}/index.md":
-            page = action_items.action_items_html(self.incidents, self.settings, link, self.today)
-            page += process_page.closing_section(self.incidents, self.history, link)
-            return html.replace(SLOT.format(name="action-items"), page)
-        if src_uri == f"{paths.repeat_causes}/index.md":
-            page = repeats.repeat_causes_html(self.repeat_groups, self.settings, link)
-            return html.replace(SLOT.format(name="repeat-causes"), page)
-        if src_uri.startswith(f"{paths.services}/") and src_uri.endswith("/index.md"):
-            slug = src_uri[len(paths.services) + 1 : -len("/index.md")]
-            if slug in self.groups:
-                charts = self._charts("service", slug)
-                page = services.service_page(slug, self.groups[slug], self.settings, link, self.today, charts)
-                return html.replace(f'<div data-pmkb-slot="service" data-service="{slug}"></div>', page)
-        return html
+            html = html.replace(HOME_MARKER, self.home(link))
+        if "data-pmkb-slot" not in html:
+            return html
+        return _SLOT.sub(lambda m: SLOTS[m.group(1)](self, m.group(2) or "", link) if m.group(1) in SLOTS else "", html)
+
+    def home(self, link: Link) -> str:
+        a = self.analytics
+        if a is None:
+            return ""
+        return self.renderer.render("home", link, empty=a.empty, headline=self._headline(link), charts=a.home_charts())
+
+    def _headline(self, link: Link) -> str:
+        a = self.analytics
+        if a is None or a.empty:
+            return ""
+        return self.renderer.render("headline", link, h=a.headline(), today=self.today)
+
+    def trends(self, link: Link) -> str:
+        a = self.analytics
+        if a is None:
+            return ""
+        return self.renderer.render(
+            "trends",
+            link,
+            empty=a.empty,
+            headline=self._headline(link),
+            sections=[] if a.empty else a.trend_sections(),
+            quarters=[] if a.empty else a.quarter_rows(),
+            major_label="/".join(self.settings.major_severities) or "Major",
+            process=None if a.empty else process_section(self.incidents, self.history, self.settings, self._now),
+            process_chart=None if a.empty else a.process_chart(),
+        )
 
     @cached_property
-    def _charted_services(self) -> dict[str, list[int]]:
-        """Row numbers of each service's incidents, for the services that get charts: those with
-        at least SMALL_SAMPLE incidents, the busiest CHARTED_SERVICES of them. A plotly figure
-        costs milliseconds to build, and a chart of three incidents says little."""
-        frame, _items = self.frames
-        rows: dict[str, list[int]] = {}
-        for index, names in zip(frame.index, frame["services"], strict=True):
-            for name in names:
-                rows.setdefault(name, []).append(index)
-        busiest = sorted((s for s, r in rows.items() if len(r) >= SMALL_SAMPLE), key=lambda s: -len(rows[s]))
-        return {s: rows[s] for s in busiest[:CHARTED_SERVICES]}
+    def _now(self) -> dt.datetime:
+        return as_of(self.today)
 
-    def _charts(self, where: str, slug: str = "") -> str:
-        if not self.settings.analytics:
+    def action_items_page(self, link: Link) -> str:
+        return action_items.action_items_html(self.incidents, self.renderer, link, self.today, self.history)
+
+    def service(self, slug: str, link: Link) -> str:
+        members = self.groups.get(slug)
+        if members is None:
             return ""
-        from .pages import trends
-
-        frame, items = self.frames
-        if where == "trends":
-            return trends.trends_html(frame, items, self.settings, self.today)
-        if where == "home":
-            return trends.home_charts_html(frame, items, self.settings, self.today)
-        rows = self._charted_services.get(slug)
-        if rows is None:
-            return '<p class="pmkb-note">Charts are drawn for services with at least five incidents.</p>'
-        return trends.service_charts_html(frame.loc[rows], self.settings)
-
-    def _process(self) -> str:
-        from postmortem_analytics.process import time_to_postmortem
-
-        from .pages.figures import figure_html
-
-        frame, _items = self.frames
-        has_times = frame["hours_to_draft"].notna().any() if not frame.empty else False
-        chart = (
-            figure_html(time_to_postmortem(frame, self.settings.severity_names), "time-to-postmortem")
-            if has_times
-            else ""
+        charts = self.analytics.service_charts(slug) if self.analytics is not None else None
+        return services.service_page(
+            members, self.renderer, link, self.today, analytics=self.analytics is not None, charts=charts
         )
-        return process_page.trends_section(self.incidents, self.history, self.settings, as_of(self.today), chart)
+
+    def similar(self) -> Sequence[Relation]:
+        return [r for r in self.relations if r.kind == "similar"]
 
     def decorate(self, src_uri: str, output: str, link: Link) -> str:
-        """Put the summary card (and a draft banner) under a postmortem's title in the finished page.
+        """Put the summary card (and banners) under a postmortem's title in the finished page.
 
         Done on the finished page, after search indexing: the card repeats front matter, and
         parsing it for the index on every page was most of the plugin's build time.
@@ -206,15 +208,29 @@ class SitePlan:
         if entry is None or entry.incident is None:
             return output
         incident = entry.incident
-        related = repeats.related_html(incident, self._relations_of.get(incident.stem, []), self._by_stem, link)
-        process = process_page.card_line(incident, self.history, self.settings, as_of(self.today))
-        card = summary_card(incident, self.settings, link, self.today, related, process)
-        card = repeats.recurred_banner(incident, self._group_of.get(incident.stem), link) + card
-        if incident.status == "Draft":
-            card = draft_banner() + card
+        relations = self._relations_of.get(incident.stem, [])
+        group = self._group_of.get(incident.stem)
+        process = card_process(incident, self.history, self.settings, self._now)
+        card = summary_card(incident, self.renderer, link, self.today, relations, self._by_stem, group, process)
         # The first </h1> closes the page title: the page's own H1, or the one material adds.
         end_of_title = output.find("</h1>")
         if end_of_title < 0:
             return output
         cut = end_of_title + len("</h1>")
         return output[:cut] + card + output[cut:]
+
+
+Slot = Callable[[SitePlan, str, Link], str]
+
+SLOTS: dict[str, Slot] = {
+    "trends": lambda plan, _arg, link: plan.trends(link),
+    "incidents": lambda plan, _arg, link: incidents.incidents_table(plan.incidents, plan.renderer, link),
+    "services": lambda plan, _arg, link: services.services_index(plan.groups, plan.renderer, link, plan.today),
+    "service": lambda plan, slug, link: plan.service(slug, link),
+    "action-items": lambda plan, _arg, link: plan.action_items_page(link),
+    "repeat-causes": lambda plan, _arg, link: repeats.repeat_causes_html(
+        plan.repeat_groups, plan.similar(), plan._by_stem, plan.renderer, link
+    ),
+}
+
+__all__ = ["HOME_MARKER", "SLOTS", "SitePlan", "is_repeat"]

@@ -101,10 +101,23 @@
     });
   }
 
+  function rowValues(row, key) {
+    var raw = row.dataset[key];
+    if (raw === undefined) return [];
+    try {
+      var value = JSON.parse(raw);
+      return Array.isArray(value) ? value.map(String) : [String(value)];
+    } catch (e) {
+      return [raw];
+    }
+  }
+
   function wireFilters(form) {
     if (form.dataset.pmkbReady) return;
     form.dataset.pmkbReady = "1";
-    var table = form.nextElementSibling;
+    // the table follows the form, inside its scrolling wrapper
+    var next = form.nextElementSibling;
+    var table = next && (next.tagName === "TABLE" ? next : next.querySelector("table"));
     if (!table || !table.tBodies.length) return;
     var count = form.querySelector("[data-pmkb-count]");
     var noun = form.getAttribute("data-noun") || "rows";
@@ -115,9 +128,10 @@
       });
       var shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        // data-<filter> holds space-separated values: a row matches when it has every chosen one
+        // data-<filter> holds JSON: a value or a list of values. A row matches when, for every
+        // chosen filter, the value equals the choice or the list holds it: exact, never a substring.
         var ok = wanted.every(function (w) {
-          return (" " + (row.dataset[w[0]] || "") + " ").indexOf(" " + w[1] + " ") >= 0;
+          return rowValues(row, w[0]).indexOf(w[1]) >= 0;
         });
         row.hidden = !ok;
         if (ok) shown += 1;

@@ -1,5 +1,5 @@
-"""Pages: HTML and Markdown for what the plugin renders, from records and settings.
+"""Pages: the HTML and Markdown the plugin renders, from records and settings.
 
-Pure functions, no MkDocs import. Everything that comes from front matter goes
-through `html.esc`; links come from a `Link` callable the plugin provides.
+No MkDocs import. HTML comes from the autoescaping Jinja templates in `templates/postmortems/`
+(see `render.py`); links come from a `Link` callable the plugin provides.
 """

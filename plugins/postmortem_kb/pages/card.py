@@ -1,97 +1,96 @@
-"""The summary card above each postmortem, and the draft banner."""
+"""The summary card above each postmortem, with its draft and "recurred after a fix" banners."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from ..measures import completion
 from ..records import PHASES, Incident, minutes
-from ..settings import Settings
-from .html import Link, duration, esc, number, service_uri, severity_badge, status_badge
+from ..relations import Relation, RepeatGroup
+from .process import CardProcess
+from .render import Link, Renderer, duration, number
 
-_ROLE_LABELS = {
+ROLE_LABELS = {
     "incident_commander": "Incident commander",
     "tech_lead": "Tech lead",
     "comms_lead": "Comms lead",
     "scribe": "Scribe",
 }
 _PHASE_SHORT = {"ttd": "TTD", "tta": "TTA", "ttdiag": "TTDiag", "ttf": "TTF"}
+MAX_RELATED = 5  # on a card; a dense corpus can relate an incident to dozens
+
+
+@dataclass(frozen=True)
+class Phase:
+    metric: str
+    label: str
+    share: float  # % of time to recovery
+    text: str
+
+
+@dataclass(frozen=True)
+class RelatedIncident:
+    incident: Incident
+    reasons: list[str]
+    similar_only: bool  # a learning link across services, not a repeat
 
 
 def summary_card(
-    incident: Incident, settings: Settings, link: Link, today: dt.date, related: str = "", process: str = ""
+    incident: Incident,
+    renderer: Renderer,
+    link: Link,
+    today: dt.date,
+    relations: Sequence[Relation] = (),
+    by_stem: dict[str, Incident] | None = None,
+    group: RepeatGroup | None = None,
+    process: CardProcess | None = None,
 ) -> str:
-    facts = [
-        ("Services", ", ".join(f'<a href="{link(service_uri(settings, s))}">{esc(s)}</a>' for s in incident.services)),
-        ("Root cause", ", ".join(f"<code>{esc(c)}</code>" for c in incident.root_causes)),
-        ("Roles", _roles(incident)),
-        ("Action items", _progress(incident, today)),
-        ("Impact", _impact(incident)),
-        ("Related", related),
-        ("Postmortem", process),  # drafted / published times from history (pages/process.py)
-    ]
-    rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in facts if value)
-    return (
-        f'<div class="pmkb-card" data-pmkb-card>'
-        f'<div class="pmkb-card__head">{severity_badge(incident.severity, settings)} '
-        f"{status_badge(incident.status)} "
-        f'<span class="pmkb-card__date">{incident.date.isoformat()}</span> '
-        f'<span class="pmkb-card__duration" title="Time to recovery: resolved - started">'
-        f"Duration <strong>{duration(incident.duration)}</strong></span></div>"
-        f"{phase_bar(incident)}"
-        f'<dl class="pmkb-card__facts">{rows}</dl></div>'
+    """`process`: the drafted/published line from the repository's history (pages/process.py)."""
+    related = related_incidents(incident, relations, by_stem or {})
+    items = incident.action_items
+    return renderer.render(
+        "card",
+        link,
+        incident=incident,
+        phases=phases(incident),
+        roles=roles(incident),
+        progress=completion(items, today) if items else None,
+        impact=impact(incident),
+        related=related[:MAX_RELATED],
+        related_more=max(0, len(related) - MAX_RELATED),
+        recurred=recurred(incident, group),
+        process=process,
     )
 
 
-def phase_bar(incident: Incident) -> str:
-    """TTD/TTA/TTDiag/TTF as one bar, widths proportional to time to recovery."""
-    phases = incident.phases()
+def phases(incident: Incident) -> list[Phase]:
+    """TTD/TTA/TTDiag/TTF as shares of time to recovery; without `diagnosed` the handbook reports
+    diagnosis and fix together."""
     total = minutes(incident.duration) or 0.0
     labels = {m: label for m, label, _s, _e in PHASES}
     short = dict(_PHASE_SHORT)
-    if "diagnosed" not in incident.timeline:  # the handbook reports TTDiag and TTF together then
+    if "diagnosed" not in incident.timeline:
         labels["ttf"] = "Time to diagnose and fix"
         short["ttf"] = "TTDiag+TTF"
-    segments, legend, texts = [], [], []
-    for metric, delta in phases.items():
+    out = []
+    for metric, delta in incident.phases().items():
         if delta is None:
             continue
         share = 100 * (minutes(delta) or 0.0) / total if total else 0.0
-        text = f"{short[metric]} {duration(delta)}"
-        segments.append(
-            f'<span class="pmkb-phase pmkb-phase--{metric}" style="width:{share:.1f}%" title="{labels[metric]}"></span>'
-        )
-        legend.append(f'<span class="pmkb-legend pmkb-legend--{metric}">{text}</span>')
-        texts.append(text)
-    return (
-        f'<div class="pmkb-phases" role="img" aria-label="{", ".join(texts)}">{"".join(segments)}</div>'
-        f'<div class="pmkb-phases__legend">{"".join(legend)}</div>'
-    )
+        out.append(Phase(metric, labels[metric], share, f"{short[metric]} {duration(delta)}"))
+    return out
 
 
-def _roles(incident: Incident) -> str:
-    parts = [f"{_ROLE_LABELS.get(k, k)}: {esc(v)}" for k, v in incident.roles.items()]
+def roles(incident: Incident) -> list[tuple[str, str]]:
+    out = [(ROLE_LABELS.get(k, k), v) for k, v in incident.roles.items()]
     if incident.smes:
-        parts.append("SMEs: " + ", ".join(esc(s) for s in incident.smes))
-    return "; ".join(parts)
+        out.append(("SMEs", ", ".join(incident.smes)))
+    return out
 
 
-def _progress(incident: Incident, today: dt.date) -> str:
-    items = incident.action_items
-    if not items:
-        return ""
-    done = sum(1 for i in items if not i.is_open)
-    overdue = len(incident.overdue_items(today))
-    share = 100 * done / len(items)
-    text = f"{done}/{len(items)} closed"
-    if overdue:
-        text += f' · <span class="pmkb-overdue">{overdue} overdue</span>'
-    return (
-        f'<span class="pmkb-progress" role="img" aria-label="{done} of {len(items)} closed">'
-        f'<span style="width:{share:.0f}%"></span></span> {text}'
-    )
-
-
-def _impact(incident: Incident) -> str:
+def impact(incident: Incident) -> list[str]:
     parts = []
     if incident.users_affected is not None:
         parts.append(f"{number(incident.users_affected)} users")
@@ -99,18 +98,43 @@ def _impact(incident: Incident) -> str:
         parts.append("users affected unknown")
     if incident.support_tickets is not None:
         parts.append(f"{number(incident.support_tickets)} tickets")
-    if incident.revenue_impact is not None:
-        revenue = incident.revenue_impact
-        parts.append(esc(revenue) if isinstance(revenue, str) else f"${number(revenue)} revenue")
+    revenue = incident.revenue_impact
+    if revenue is not None:
+        parts.append(revenue if isinstance(revenue, str) else f"${number(revenue)} revenue")
     if incident.slo_impact:
-        parts.append(esc(incident.slo_impact))
+        parts.append(incident.slo_impact)
     if incident.engineer_hours is not None:
         parts.append(f"{number(incident.engineer_hours)} engineer hours")
-    return " · ".join(parts)
+    return parts
 
 
-def draft_banner() -> str:
-    return (
-        '<div class="admonition warning pmkb-draft"><p class="admonition-title">Draft</p>'
-        "<p>This postmortem has not been reviewed yet; facts and action items may change.</p></div>"
+def related_incidents(
+    incident: Incident, relations: Sequence[Relation], by_stem: dict[str, Incident]
+) -> list[RelatedIncident]:
+    """Each related incident once, newest first, with every reason."""
+    reasons: dict[str, list[Relation]] = {}
+    for rel in relations:
+        other = rel.b if rel.a == incident.stem else rel.a
+        if other in by_stem:
+            reasons.setdefault(other, []).append(rel)
+    newest = sorted(reasons, key=lambda stem: (by_stem[stem].date, stem), reverse=True)
+    return [
+        RelatedIncident(by_stem[s], [r.reason for r in reasons[s]], all(r.kind == "similar" for r in reasons[s]))
+        for s in newest
+    ]
+
+
+@dataclass(frozen=True)
+class Recurred:
+    earlier: list[Incident]  # this incident repeats these, whose fixes were all done
+    later: list[Incident]  # these repeated this one after its fixes were done
+
+
+def recurred(incident: Incident, group: RepeatGroup | None) -> Recurred:
+    if group is None or not group.after_fix:
+        return Recurred([], [])
+    by_stem = {x.stem: x for x in group.incidents}
+    pairs = sorted(group.after_fix_pairs)
+    return Recurred(
+        [by_stem[a] for a, b in pairs if b == incident.stem], [by_stem[b] for a, b in pairs if a == incident.stem]
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from importlib import resources
 
+from markupsafe import escape as esc
+
 from ..rules.blameless import BLAMELESS_RULES
 from ..settings import Settings
-from .html import esc
 
 BLAMELESS_PRINCIPLES = (
     "People act reasonably given what they knew at the time; the question is why the system made the "

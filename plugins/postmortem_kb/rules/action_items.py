@@ -14,8 +14,8 @@ from typing import Any, get_args
 from ..findings import Finding, Position
 from ..model import ItemStatus, Priority
 from ..parsing.action_table import REQUIRED_COLUMNS, ActionTable, TableItem
+from ..parsing.placeholders import PLACEHOLDER
 from .context import Context
-from .placeholders import PLACEHOLDER
 
 _PRIORITIES: tuple[str, ...] = get_args(Priority)
 _STATUSES: tuple[str, ...] = get_args(ItemStatus)

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+
+from pydantic import ValidationError
 
 from ..findings import Finding, Level, Position
 from ..model import FrontMatter
 from ..parsing import ParsedFile
 from ..parsing.action_table import ActionTable, find_action_table
 from ..parsing.front_matter import Path
+from ..parsing.placeholders import PLACEHOLDER
 from ..settings import Settings
 from .catalogue import RULES
 
 
 @dataclass
 class Context:
+    """Derived facts are cached properties, so no rule depends on another having run first."""
+
     doc: ParsedFile
     settings: Settings
-    # Paths whose value is a template placeholder: reported once, as a placeholder.
-    placeholder_paths: set[Path] = field(default_factory=set)
-    # The validated record, set by rules/types.py when the front matter fits the model.
-    model: FrontMatter | None = None
+
+    @cached_property
+    def placeholder_paths(self) -> frozenset[Path]:
+        """Paths whose value is a template placeholder: reported once, as a placeholder, and
+        left alone by the type rules."""
+        return frozenset(path for path, value in self.strings if PLACEHOLDER.search(value))
+
+    @cached_property
+    def validation(self) -> tuple[FrontMatter | None, ValidationError | None]:
+        """The front matter validated against the model: the record, or why it does not fit."""
+        try:
+            return FrontMatter.model_validate(self.meta), None
+        except ValidationError as exc:
+            return None, exc
+
+    @property
+    def model(self) -> FrontMatter | None:
+        return self.validation[0]
 
     @property
     def meta(self) -> dict[str, Any]:

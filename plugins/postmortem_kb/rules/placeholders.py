@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..findings import Finding, Position
+from ..parsing.placeholders import PLACEHOLDER, find_in_text
 from .context import Context
-
-# `{...}` but not `{{ jinja }}`, attr_list `{: .class}` / `{#anchor}` or `{%`.
-PLACEHOLDER = re.compile(r"(?<!\{)\{(?![{#.:%])[^{}\n]+\}(?!\})")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-
-
-def find_in_text(text: str) -> Iterator[re.Match[str]]:
-    """Placeholders in one Markdown line, ignoring inline code spans."""
-    if "{" not in text:
-        return
-    masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
-    yield from PLACEHOLDER.finditer(masked)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     for path, value in ctx.strings:
-        match = PLACEHOLDER.search(value)
-        if match:
-            ctx.placeholder_paths.add(path)
+        if path in ctx.placeholder_paths:
+            match = PLACEHOLDER.search(value)
+            assert match is not None  # placeholder_paths holds exactly the paths whose value matches
             yield ctx.finding("placeholder", ctx.value_pos(*path), f"fill in the placeholder {match.group(0)}")
     for line in ctx.doc.body.lines:
         if line.in_code:

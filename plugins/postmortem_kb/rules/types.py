@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from ..findings import Finding
-from ..model import FrontMatter
 from ..parsing.front_matter import Path
 from .context import Context
 from .paths import dotted
@@ -27,9 +25,8 @@ _MISSING = ("missing", "too_short", "string_too_short")
 
 def check(ctx: Context) -> Iterator[Finding]:
     yield from _severity(ctx)
-    try:
-        ctx.model = FrontMatter.model_validate(ctx.meta)
-    except ValidationError as exc:
+    _model, exc = ctx.validation
+    if exc is not None:
         reported: set[Path] = set()
         for error in exc.errors():
             path = _data_path(ctx.meta, error)

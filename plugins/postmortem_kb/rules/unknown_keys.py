@@ -22,7 +22,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _mapping(ctx: Context, data: dict[str, object], path: tuple[str | int, ...], kind: str) -> Iterator[Finding]:
-    known = KNOWN_KEYS[kind]
+    known = KNOWN_KEYS[kind] | _declared(ctx.settings.extra_keys, kind)
     prefix = tuple(p for p in path if p != "")
     for key in data:
         key = str(key)
@@ -32,3 +32,10 @@ def _mapping(ctx: Context, data: dict[str, object], path: tuple[str | int, ...],
         hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(sorted(known))}"
         where = f" in `{kind}`" if kind else ""
         yield ctx.finding("unknown-key", ctx.key_pos(*prefix, key), f"unknown key `{key}`{where}{hint}")
+
+
+def _declared(extra_keys: tuple[str, ...], kind: str) -> frozenset[str]:
+    """The organisation's own keys (`extra_keys`) for this mapping: `jira` at the top level,
+    `impact.cost_center` inside `impact`."""
+    prefix = f"{kind}." if kind else ""
+    return frozenset(k[len(prefix) :] for k in extra_keys if k.startswith(prefix) and "." not in k[len(prefix) :])

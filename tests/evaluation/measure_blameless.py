@@ -1,0 +1,99 @@
+"""Precision and recall of the current blameless-language rules on the evaluation set.
+
+    .venv/bin/python tests/evaluation/measure_blameless.py            # dev and test
+    .venv/bin/python tests/evaluation/measure_blameless.py dev -v     # one part, listing every error
+
+A sentence counts as flagged when any blameless rule matches it, exactly as tests/test_blameless.py
+runs its corpus through `find_blame`. Tune rules on blameless.dev.yaml only; the test part is held back.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from postmortem_kb.rules.blameless import find_blame
+
+HERE = Path(__file__).parent
+PARTS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    label: str  # "blame" | "ok"
+    source: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Score:
+    true_pos: int
+    false_pos: int
+    false_neg: int
+    true_neg: int
+
+    @property
+    def precision(self) -> float:
+        flagged = self.true_pos + self.false_pos
+        return self.true_pos / flagged if flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        blame = self.true_pos + self.false_neg
+        return self.true_pos / blame if blame else 1.0
+
+
+def load(part: str) -> list[Item]:
+    data: dict[str, Any] = yaml.safe_load((HERE / f"blameless.{part}.yaml").read_text(encoding="utf-8"))
+    return [Item(str(d["text"]), str(d["label"]), str(d["source"]), str(d["kind"])) for d in data["items"]]
+
+
+def flagged(text: str) -> bool:
+    return any(find_blame(text))
+
+
+def score(items: list[Item]) -> tuple[Score, list[Item], list[Item]]:
+    """The score, the blame sentences missed and the ok sentences flagged."""
+    missed = [i for i in items if i.label == "blame" and not flagged(i.text)]
+    false_alarms = [i for i in items if i.label == "ok" and flagged(i.text)]
+    blame = sum(i.label == "blame" for i in items)
+    ok = len(items) - blame
+    result = Score(blame - len(missed), len(false_alarms), len(missed), ok - len(false_alarms))
+    return result, missed, false_alarms
+
+
+def report(part: str, verbose: bool) -> Score:
+    items = load(part)
+    result, missed, false_alarms = score(items)
+    labels = Counter(i.label for i in items)
+    print(
+        f"{part}: {len(items)} sentences ({labels['blame']} blame, {labels['ok']} ok): "
+        f"precision {result.precision:.2f}, recall {result.recall:.2f} "
+        f"(tp {result.true_pos}, fp {result.false_pos}, fn {result.false_neg})"
+    )
+    if verbose:
+        errors = Counter(i.kind for i in missed + false_alarms)
+        print("  errors by kind: " + ", ".join(f"{k} {n}" for k, n in errors.most_common()))
+        for item in missed:
+            print(f"  missed      [{item.kind}] {item.text}")
+        for item in false_alarms:
+            print(f"  false alarm [{item.kind}] {item.text}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", nargs="?", choices=PARTS, help="one part (default: both)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every missed sentence and false alarm")
+    args = parser.parse_args(argv)
+    for part in [args.part] if args.part else PARTS:
+        report(part, args.verbose)
+
+
+if __name__ == "__main__":
+    main()
