@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from postmortem_kb.analytics_api import EXPORT_URIS
 from postmortem_kb.history import History, read_history
 from postmortem_kb.measures import SMALL_SAMPLE
 from postmortem_kb.records import Incident
@@ -143,11 +144,8 @@ class SiteAnalytics:
 
     def exports(self) -> dict[str, str]:
         frame, items = self._with_history
-        return {
-            "exports/incidents.json": exports.incidents_json(frame),
-            "exports/incidents.csv": exports.incidents_csv(frame),
-            "exports/action-items.csv": exports.action_items_csv(items),
-        }
+        texts = (exports.incidents_json(frame), exports.incidents_csv(frame), exports.action_items_csv(items))
+        return dict(zip(EXPORT_URIS, texts, strict=True))
 
 
 def stats(

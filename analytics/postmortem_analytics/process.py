@@ -70,8 +70,10 @@ def time_to_postmortem(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figur
         ("hours_to_published", "Published", "#26a69a"),
     ):
         rows = frame[frame["severity"].isin(present) & frame[column].notna()]
+        counts = rows["severity"].value_counts()
+        ticks = {s: _tick(str(s), int(n)) for s, n in counts.items()}
         fig.add_box(
-            x=[_tick(s, int((rows["severity"] == s).sum())) for s in rows["severity"]],
+            x=rows["severity"].map(ticks),
             y=rows[column].round(1),
             name=name,
             marker_color=colour,

@@ -19,6 +19,8 @@ from .records import Incident
 from .settings import Settings
 
 GROUP = "postmortem_kb.analytics"
+# The data files SiteAnalytics.exports() writes (the plugin reserves them before it fills them).
+EXPORT_URIS = ("exports/incidents.json", "exports/incidents.csv", "exports/action-items.csv")
 
 
 class Chart(Protocol):

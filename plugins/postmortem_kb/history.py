@@ -2,13 +2,15 @@
 closed, read from the repository's own history (no MkDocs).
 
 One `git log` over the docs folder, first-parent, oldest first, with zero-context patches of
-the Markdown files. Replaying the patches rebuilds every version of every file, so a status
-is read from the whole file as it stood at each commit (an action item's `status:` line
-says nothing about which item it belongs to). Renames are followed with `-M`.
+the Markdown files, replayed by history_replay.py. Renames are followed with `-M`.
 
 Times are committer dates: on the default branch's first-parent line that is when a change
 landed (a merge commit, or the commit a squash or rebase merge wrote), not when someone
 first typed it on a branch.
+
+The pass runs in a child process (`python -m postmortem_kb.history DOCS_DIR`: git log piped
+into the replay), started as early as the build knows the docs folder and waited for only when
+a page first needs a figure, so git's work overlaps the build's parsing and rendering.
 
 No git, no repository, a shallow clone or a failing `git log`: `History.available` is
 False and every figure built on it is "not available", never a guess.
@@ -17,17 +19,19 @@ False and every figure built on it is "not available", never a guess.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import io
+import json
 import subprocess
-from collections.abc import Iterable, Mapping
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from .history_replay import Replay, Track, facts
 
-DONE = frozenset({"Done", "Won't Do"})
-REVIEWED = frozenset({"Reviewed", "Published"})
-TIMEOUT_SECONDS = 300
+TIMEOUT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -57,35 +61,96 @@ def unavailable(reason: str) -> History:
 
 def read_history(docs_dir: Path) -> History:
     """The history of every Markdown file under `docs_dir`, from one `git log`."""
-    return HistoryReader().read(docs_dir)
+    return HistoryReader().start(docs_dir).result()
+
+
+class Pending:
+    """A history pass under way in a child process; `result()` waits for it (once)."""
+
+    def __init__(self, process: subprocess.Popen[bytes] | None, done: History | None = None) -> None:
+        self._process = process
+        self._done = done
+        self.waited = 0.0  # seconds result() blocked the caller (reported by the benchmark)
+
+    def result(self) -> History:
+        if self._done is None:
+            start = time.perf_counter()
+            self._done = self._wait()
+            self.waited = time.perf_counter() - start
+        return self._done
+
+    def _wait(self) -> History:
+        process = self._process
+        if process is None:
+            return unavailable("not read")
+        try:
+            out, err = process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return unavailable(f"git log took longer than {TIMEOUT_SECONDS} s")
+        if process.returncode != 0:
+            lines = err.decode("utf-8", errors="replace").strip().splitlines()
+            return unavailable(lines[-1] if lines else "the history pass failed")
+        return decode(out)
+
+    @property
+    def running(self) -> bool:
+        return self._done is None and self._process is not None and self._process.poll() is None
+
+    def cancel(self) -> None:
+        if self.running and self._process is not None:
+            self._process.kill()
+            self._process.communicate()
+            self._done = unavailable("cancelled")
 
 
 class HistoryReader:
-    """Reads history again only when HEAD moved: edits in the working tree do not change it, so
-    `mkdocs serve` rebuilds reuse it (keep one reader on the plugin instance)."""
+    """Starts the history pass, again only when HEAD moved: edits in the working tree do not
+    change history, so `mkdocs serve` rebuilds reuse it (keep one reader on the plugin instance)."""
 
     def __init__(self) -> None:
         self._key: tuple[Path, bytes] | None = None
-        self._history = unavailable("not read")
+        self._pending = Pending(None, unavailable("not read"))
 
-    def read(self, docs_dir: Path) -> History:
+    def start(self, docs_dir: Path) -> Pending:
         try:
             shallow, _, head = _git(docs_dir, ["rev-parse", "--is-shallow-repository", "HEAD"]).partition(b"\n")
-        except _GitFailed as exc:
-            return unavailable(str(exc))
+        except GitFailed as exc:
+            return Pending(None, unavailable(str(exc)))
         if shallow.strip() != b"false":
             # a shallow clone's oldest commit is not the file's first one: every figure would be wrong
-            return unavailable("shallow clone: fetch the full history (fetch-depth: 0) for process figures")
+            return Pending(
+                None, unavailable("shallow clone: fetch the full history (fetch-depth: 0) for process figures")
+            )
         key = (docs_dir.resolve(), head.strip())
         if key != self._key:
-            try:
-                out = _git(docs_dir, LOG_ARGS)
-            except _GitFailed as exc:
-                return unavailable(str(exc))
-            self._history = History(replay(out.decode("utf-8", errors="replace").split("\n")), True, "")
+            self._pending.cancel()
+            self._pending = Pending(_spawn(docs_dir))
             self._key = key
-        return self._history
+        return self._pending
 
+    def release(self) -> None:
+        """After a build: stop a pass nobody waited for (a failed build, or one that needed no
+        figure); the next build starts it again."""
+        if self._pending.running:
+            self._pending.cancel()
+            self._key = None
+
+
+def _spawn(docs_dir: Path) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "postmortem_kb.history", str(docs_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError:
+        return None
+
+
+# --- the child process ---------------------------------------------------------------------------
 
 LOG_ARGS = [
     # Settings a user's git config could change in the output, pinned.
@@ -115,7 +180,7 @@ LOG_ARGS = [
 ]
 
 
-class _GitFailed(Exception):
+class GitFailed(Exception):
     pass
 
 
@@ -125,264 +190,76 @@ def _git(cwd: Path, args: list[str]) -> bytes:
             ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL
         )
     except FileNotFoundError:
-        raise _GitFailed("git is not installed") from None
+        raise GitFailed("git is not installed") from None
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise _GitFailed(f"git failed: {exc}") from None
+        raise GitFailed(f"git failed: {exc}") from None
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise _GitFailed(message[0] if message else f"git {args[0]} failed")
+        raise GitFailed(_first_line(done.stderr) or f"git {args[0]} failed")
     return done.stdout
 
 
-@dataclass
-class _Track:
-    lines: list[str]
-    drafted: int
-    reviewed: int | None = None
-    published: int | None = None
-    closed: dict[str, int] = field(default_factory=dict)
+def _first_line(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", errors="replace").strip().splitlines()
+    return lines[0] if lines else ""
 
-    def observe(self, when: int) -> None:
-        status, items = facts(self.lines)
-        if status in REVIEWED and self.reviewed is None:
-            self.reviewed = when
-        if status == "Published" and self.published is None:
-            self.published = when
-        for item, item_status in items.items():
-            if item_status in DONE and item not in self.closed:
-                self.closed[item] = when
 
-    def result(self) -> FileHistory:
-        return FileHistory(
-            _time(self.drafted),
-            None if self.reviewed is None else _time(self.reviewed),
-            None if self.published is None else _time(self.published),
-            {item: _time(when) for item, when in self.closed.items()},
+def replay_log(docs_dir: Path) -> dict[str, Track]:
+    """Run `git log` and replay its output as it streams in."""
+    # git's warnings go to a file: a full stderr pipe nobody reads until the end would stall git
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            git = subprocess.Popen(
+                ["git", *LOG_ARGS], cwd=docs_dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr
+            )
+        except FileNotFoundError:
+            raise GitFailed("git is not installed") from None
+        except OSError as exc:
+            raise GitFailed(f"git failed: {exc}") from None
+        assert git.stdout is not None
+        replay = Replay()
+        # newline="\n": lines end at LF only, as git writes them (a CR belongs to the line's text)
+        for line in io.TextIOWrapper(git.stdout, encoding="utf-8", errors="replace", newline="\n"):
+            replay.feed(line[:-1] if line.endswith("\n") else line)
+        tracks = replay.finish()
+        if git.wait() != 0:
+            stderr.seek(0)
+            raise GitFailed(_first_line(stderr.read()) or "git log failed")
+    return tracks
+
+
+def encode(tracks: Mapping[str, Track]) -> str:
+    """Tracks as compact JSON: path -> [drafted, reviewed, published, {item: closed}] in epoch seconds."""
+    return json.dumps(
+        {path: [t.drafted, t.reviewed, t.published, t.closed] for path, t in tracks.items()}, separators=(",", ":")
+    )
+
+
+def decode(text: bytes | str) -> History:
+    def time(epoch: int | None) -> dt.datetime | None:
+        return None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+
+    files = {}
+    for path, (drafted, reviewed, published, closed) in json.loads(text).items():
+        files[path] = FileHistory(
+            dt.datetime.fromtimestamp(drafted, tz=dt.UTC),
+            time(reviewed),
+            time(published),
+            {item: dt.datetime.fromtimestamp(when, tz=dt.UTC) for item, when in closed.items()},
         )
+    return History(files, True, "")
 
 
-def _time(epoch: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
-
-
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-
-
-def replay(lines: list[str]) -> dict[str, FileHistory]:
-    """Histories from `git log` output in LOG_ARGS' format (oldest commit first)."""
-    tracks: dict[str, _Track] = {}
-    when = 0
-    i, n = 0, len(lines)
-    while i < n:
-        line = lines[i]
-        i += 1
-        if line.startswith("\0"):
-            when = int(line[1:])
-        elif line.startswith("diff --git "):
-            i = _file_diff(lines, i, when, tracks)
-    return {path: track.result() for path, track in tracks.items()}
-
-
-def _file_diff(lines: list[str], i: int, when: int, tracks: dict[str, _Track]) -> int:
-    """Apply one file's diff (its header starts at `lines[i]`); returns the index after it."""
-    old = new = None
-    renamed_from = renamed_to = None
-    n = len(lines)
-    while i < n:
-        line = lines[i]
-        if line.startswith(("@@", "diff --git ", "\0")):
-            break
-        if line.startswith("--- "):
-            old = _path(line[4:], "a/")
-        elif line.startswith("+++ "):
-            new = _path(line[4:], "b/")
-        elif line.startswith("rename from "):
-            renamed_from = _unquote(line[12:])
-        elif line.startswith("rename to "):
-            renamed_to = _unquote(line[10:])
-        i += 1
-    hunks: list[tuple[int, int, list[str]]] = []
-    while i < n and lines[i].startswith("@@"):
-        match = _HUNK.match(lines[i])
-        i += 1
-        if match is None:
-            continue
-        start, removed = int(match[1]), int(match[2] or "1")
-        added = int(match[4] or "1")
-        new_lines = []
-        wanted = removed + added
-        while wanted and i < n:
-            line = lines[i]
-            i += 1
-            if line.startswith("\\"):  # "\ No newline at end of file"
-                continue
-            wanted -= 1
-            if line.startswith("+"):
-                new_lines.append(line[1:])
-        if i < n and lines[i].startswith("\\"):
-            i += 1
-        # With zero context, a pure insertion names the line it follows; a change, its first line.
-        hunks.append((start if removed == 0 else start - 1, removed, new_lines))
-    source = renamed_from or old
-    target = renamed_to or new
-    if not _markdown(target) and not _markdown(source):
-        return i  # not Markdown, a mode change or a binary file: nothing to read
-    if not _markdown(target):
-        target = None  # renamed to something else: gone as far as postmortems go
-    if target is None:  # deleted
-        tracks.pop(source or "", None)
-        return i
-    track = tracks.pop(source, None) if source is not None else None
-    if track is None:
-        track = _Track([], when)
-    if hunks:
-        track.lines = _apply(track.lines, hunks)
-    tracks[target] = track
-    if hunks or source is None:
-        track.observe(when)
-    return i
-
-
-def _markdown(path: str | None) -> bool:
-    return path is not None and path.endswith(".md")
-
-
-def _apply(old: list[str], hunks: list[tuple[int, int, list[str]]]) -> list[str]:
-    out: list[str] = []
-    at = 0
-    for start, removed, added in hunks:
-        out.extend(old[at:start])
-        out.extend(added)
-        at = start + removed
-    out.extend(old[at:])
-    return out
-
-
-def _path(name: str, prefix: str) -> str | None:
-    name = _unquote(name.rstrip("\t"))  # git ends names holding a space with a tab
-    if name == "/dev/null":
-        return None
-    return name.removeprefix(prefix)
-
-
-_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\t": "\t", "\\n": "\n"}
-
-
-def _unquote(name: str) -> str:
-    """git C-quotes names holding quotes, backslashes or control characters."""
-    if len(name) >= 2 and name[0] == '"' and name[-1] == '"':
-        return re.sub(r'\\["\\tn]', lambda m: _ESCAPES[m[0]], name[1:-1])
-    return name
-
-
-# --- what a version of a file says ---------------------------------------------------------------
-
-_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?(id|status)\s*:\s*(.*?)\s*$")
-
-
-def facts(lines: list[str]) -> tuple[str | None, dict[str, str]]:
-    """(front-matter status, action-item id -> status) of one version of a postmortem.
-
-    A light reader rather than the YAML parser: it runs on every version of every file, and
-    parsing a front matter costs ~40x more. Items come from `action_items` when the front
-    matter has them, else from the Action Items table, as records.py reads them.
-    """
-    end = _front_matter_end(lines)
-    status = None
-    items_at = None
-    for index in range(1, end):
-        line = lines[index]
-        if line.startswith("status:"):
-            status = _scalar(line[7:])
-        elif line.startswith("action_items:"):
-            items_at = index
-    if items_at is not None:
-        items = _front_matter_items(lines, items_at, end)
-        if items:
-            return status, items
-    return status, _table_items(lines, end)
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    if not lines or lines[0].rstrip() != "---":
-        return 0
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return index
+def main(argv: list[str]) -> int:
+    try:
+        tracks = replay_log(Path(argv[0]))
+    except GitFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    sys.stdout.write(encode(tracks))
     return 0
 
 
-def _scalar(text: str) -> str:
-    text = text.strip()
-    if text[:1] in ("'", '"') and text[-1:] == text[:1] and len(text) >= 2:
-        return text[1:-1].replace("''", "'") if text[0] == "'" else text[1:-1]
-    return text.split(" #", 1)[0].strip()
+__all__ = ["FileHistory", "History", "HistoryReader", "Pending", "facts", "read_history", "unavailable"]
 
-
-def _front_matter_items(lines: list[str], start: int, end: int) -> dict[str, str]:
-    head = lines[start][len("action_items:") :].strip()
-    block = []
-    for index in range(start + 1, end):
-        line = lines[index]
-        if line and not line[0].isspace() and not line.startswith(("-", "#")):
-            break  # the next top-level key
-        block.append(line)
-    if head or any(line.lstrip().startswith("- {") for line in block):
-        return _yaml_items(lines[start : start + 1 + len(block)])  # flow style: rare, parse it properly
-    items: dict[str, str] = {}
-    current: dict[str, str] = {}
-    for line in block:
-        if line.lstrip().startswith("- "):
-            _keep(items, current)
-            current = {}
-        match = _KEY_VALUE.match(line)
-        if match:
-            current.setdefault(match[1], _scalar(match[2]))
-    _keep(items, current)
-    return items
-
-
-def _keep(items: dict[str, str], item: dict[str, str]) -> None:
-    if "id" in item:
-        items[item["id"]] = item.get("status", "")
-
-
-def _yaml_items(lines: Iterable[str]) -> dict[str, str]:
-    try:
-        data = yaml.load("\n".join(lines), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return {}
-    values = data.get("action_items") if isinstance(data, dict) else None
-    if not isinstance(values, list):
-        return {}
-    return {str(v["id"]): str(v.get("status", "")) for v in values if isinstance(v, dict) and "id" in v}
-
-
-def _table_items(lines: list[str], start: int) -> dict[str, str]:
-    """Rows of the first table under `## Action Items` that has ID and Status columns."""
-    index = start
-    n = len(lines)
-    while index < n and lines[index].strip().casefold() != "## action items":
-        index += 1
-    items: dict[str, str] = {}
-    columns: list[str] | None = None
-    for line in lines[index + 1 :]:
-        text = line.strip()
-        if text.startswith("## "):
-            break
-        if not text.startswith("|"):
-            if columns is not None and items:
-                break
-            continue
-        cells = [c.strip() for c in text.strip("|").split("|")]
-        if columns is None:
-            columns = [c.casefold() for c in cells]
-            if "id" not in columns or "status" not in columns:
-                columns = None
-            continue
-        if set(text) <= set("|-: "):
-            continue  # the separator row
-        row = dict(zip(columns, cells, strict=False))
-        if row.get("id"):
-            items[row["id"]] = row.get("status", "")
-    return items
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -22,7 +23,7 @@ from . import palette
 from .clock import today
 from .config import PostmortemsConfig, to_settings
 from .corpus import EntryCache, collect
-from .history import HistoryReader
+from .history import HistoryReader, Pending
 from .page_meta import make_safe
 from .pages.render import Link, Renderer
 from .pages.sanitize import clean
@@ -50,6 +51,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.plan: SitePlan | None = None
         self.files: Files | None = None
         self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: read again only when HEAD moves
+        self.pending: Pending | None = None
+        self.exports: dict[str, File] = {}
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
@@ -61,6 +64,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.settings = to_settings(self.config, docs_dir)
         config.extra_css.extend([PALETTE_URI, "assets/postmortem-kb/kb.css"])
         config.extra_javascript.append("assets/postmortem-kb/kb.js")
+        # git works through the history in a child process while the build reads and renders
+        self.pending = self.history.start(Path(config.docs_dir))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -77,8 +82,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
         corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve")
         renderer = Renderer(self.settings, [str(d) for d in config.theme.dirs])
-        docs_dir = Path(config.docs_dir)
-        self.plan = SitePlan(self.settings, corpus, today(), renderer, read_history=lambda: self.history.read(docs_dir))
+        pending = self.pending or self.history.start(Path(config.docs_dir))
+        self.plan = SitePlan(self.settings, corpus, today(), renderer, read_history=pending.result)
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
@@ -101,10 +106,19 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if self.settings.analytics:
             # plotly.js from the plotly package itself: the site never fetches it from a CDN
             _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
-        for src_uri, text in self.plan.exports().items():
-            _add(files, File.generated(config, src_uri, content=text))
+        # The exports are written in on_env, before MkDocs copies them: they hold the history's
+        # figures, and waiting for the history pass here would put it back on the build's path.
+        self.exports = {uri: File.generated(config, uri, content=b"") for uri in self.plan.export_uris()}
+        for file in self.exports.values():
+            _add(files, file)
         self.files = files
         return files
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        if self.plan is not None:
+            for src_uri, text in self.plan.exports().items():
+                self.exports[src_uri].content_string = text
+        return env
 
     @event_priority(50)  # before mkdocs-material's tags plugin reads the tags
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -119,6 +133,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if page.file.src_uri in self.plan.corpus.entries:
             html = clean(html)  # a postmortem's body is untrusted: raw HTML is valid Markdown
         return self.plan.fill(html, _linker(files, page))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.pending is not None:
+            log.debug(f"history pass: the build waited {self.pending.waited:.2f} s for it")
+        self.history.release()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.history.release()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.plan is None or self.files is None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .analytics_api import SiteAnalytics, load_analytics
+from .analytics_api import EXPORT_URIS, SiteAnalytics, load_analytics
 from .corpus import Corpus
 from .history import History, unavailable
 from .pages import action_items, handbook, incidents, repeats, services
@@ -135,6 +135,9 @@ class SitePlan:
         for name, markdown in handbook.handbook_pages(self.settings).items():
             pages[f"{paths.handbook}/{name}"] = (markdown, False)
         return pages
+
+    def export_uris(self) -> list[str]:
+        return [SCHEMA_PATH, *(EXPORT_URIS if self.settings.analytics else ())]
 
     def exports(self) -> dict[str, str]:
         """src_uri -> content of the data files published with the site."""

@@ -11,7 +11,7 @@ from ..history import History
 from ..measures import Completion, completion
 from ..process import Closing, closing
 from ..records import ActionItemRecord, Incident
-from .process import closing_summary
+from .process import RECENT_CLOSES, closing_summary
 from .render import Link, Renderer, web_url
 
 
@@ -60,7 +60,15 @@ def action_items_html(
         owners=sorted({a.owner for a in items}),
         priorities=sorted({a.priority for a in items}),
         closing_summary=None if history is None else closing_summary(incidents, history),
+        recent_closes=_recent_closes(rows),
     )
+
+
+def _recent_closes(rows: Sequence[Row]) -> list[Row]:
+    """The latest closes first (a list of every close would repeat the whole table)."""
+    closed = [r for r in rows if r.closing.closed is not None]
+    closed.sort(key=lambda r: (r.closing.closed or dt.date.min, r.incident.stem), reverse=True)
+    return closed[:RECENT_CLOSES]
 
 
 def _row(incident: Incident, item: ActionItemRecord, today: dt.date, history: History | None) -> Row:

@@ -16,6 +16,7 @@ from ..measures import share
 from ..process import (
     Closing,
     closed_on_time_share,
+    closing,
     hours_to_draft,
     hours_to_published,
     is_debt,
@@ -112,18 +113,30 @@ def _cell(value: tuple[int, int] | None) -> str:
     return f"{share(within, known):.0f}% ({within}/{known})"
 
 
+RECENT_CLOSES = 100  # rows of the "Closed on time" list on action-items/; the exports hold every close date
+
+
 @dataclass(frozen=True)
 class ClosingSummary:
-    """What `action-items/` says above the close dates of its rows (each row carries its Closing)."""
+    """What `action-items/` says about close dates (each of its rows carries its own Closing)."""
 
     available: bool
     reason: str
     on_time_pct: float | None  # of closed items with a known close and due date
+    closed: int  # items with a close date from history
+    late: int  # of which closed after their due date
 
 
 def closing_summary(incidents: Sequence[Incident], history: History) -> ClosingSummary:
+    closes = [closing(i, a, history) for i in incidents for a in i.action_items]
     on_time = closed_on_time_share(incidents, history)
-    return ClosingSummary(history.available, history.reason, None if on_time is None else 100 * on_time)
+    return ClosingSummary(
+        history.available,
+        history.reason,
+        None if on_time is None else 100 * on_time,
+        sum(1 for c in closes if c.closed is not None),
+        sum(1 for c in closes if c.on_time is False),
+    )
 
 
 __all__ = ["CardProcess", "Closing", "ClosingSummary", "ProcessSection", "card_process", "process_section"]
