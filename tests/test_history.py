@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from postmortem_kb import history as history_module
 from postmortem_kb.cli import main
 from postmortem_kb.corpus import load_entry
-from postmortem_kb.history import facts, read_history
+from postmortem_kb.history import HistoryReader, facts, read_history
 from postmortem_kb.process import (
     as_of,
     closed_on_time_share,
@@ -179,6 +180,9 @@ def test_no_repository_and_no_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     (tmp_path / "docs").mkdir()
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     assert not read_history(tmp_path / "docs").available
+    git(tmp_path / "docs", "init", "-q")  # a repository without a commit: nothing to read, no error
+    empty = read_history(tmp_path / "docs")
+    assert not empty.available and empty.reason
     history_repo(tmp_path / "repo")
     monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
     history = read_history(tmp_path / "repo" / "docs")
@@ -190,6 +194,55 @@ def test_uncommitted_file_has_no_history(tmp_path: Path) -> None:
     repo.write("docs/2025-06-01-new.md", postmortem("Published"))
     history = read_history(tmp_path / "docs")
     assert history.available and history.of("2025-06-01-new.md") is None
+
+
+def test_reader_reads_again_only_when_head_moves(tmp_path: Path) -> None:
+    """`mkdocs serve` keeps one reader: the same HEAD reuses the pass, a new commit starts another."""
+    repo = history_repo(tmp_path)
+    docs = tmp_path / "docs"
+    reader = HistoryReader()
+    first = reader.start(docs)
+    assert reader.start(docs) is first
+    assert first.result() == read_history(docs)
+    repo.write("docs/2025-06-01-new.md", postmortem("Draft"))
+    repo.commit("2025-06-02T00:00:00+00:00", "a new postmortem")
+    second = reader.start(docs)
+    assert second is not first
+    record = second.result().of("2025-06-01-new.md")
+    assert record is not None and record.drafted == at("2025-06-02T00:00:00+00:00")
+
+
+def test_release_stops_a_pass_nobody_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    history_repo(tmp_path)
+    docs = tmp_path / "docs"
+    reader = HistoryReader()
+    slow = ["sleep", "60"]  # stands in for a pass still running when the build ends
+    monkeypatch.setattr(history_module, "_spawn", lambda _docs: subprocess.Popen(slow, stdout=subprocess.PIPE))
+    pending = reader.start(docs)
+    assert pending.running
+    reader.release()
+    assert not pending.running and pending.result().reason == "cancelled"
+    monkeypatch.undo()
+    assert reader.start(docs).result() == read_history(docs)  # the next build reads it afresh
+
+
+def test_crlf_and_no_final_newline(tmp_path: Path) -> None:
+    """Windows line ends and a last line without a newline are replayed like any other text."""
+    repo = Repo(tmp_path)
+    text = postmortem("Draft").replace("\n", "\r\n").rstrip("\r\n")
+    repo.write(f"docs/{NAME}", text)
+    repo.commit("2025-01-15T00:00:00+00:00", "draft")
+    repo.write(
+        f"docs/{NAME}",
+        text.replace("status: Draft", "status: Published")
+        .replace("| 2025-01-31 | Open |", "| 2025-01-31 | Done |")
+        .replace("    due: 2025-01-31\r\n    status: Open", "    due: 2025-01-31\r\n    status: Done"),
+    )
+    repo.commit("2025-01-16T00:00:00+00:00", "publish")
+    record = read_history(tmp_path / "docs").of(NAME)
+    assert record is not None
+    assert (record.drafted, record.published) == (at("2025-01-15T00:00:00+00:00"), at("2025-01-16T00:00:00+00:00"))
+    assert record.closed == {"1": at("2025-01-16T00:00:00+00:00")}
 
 
 def test_merge_commit_date_counts(tmp_path: Path) -> None:
@@ -291,6 +344,10 @@ def test_site_without_history_has_nulls(tmp_path: Path, monkeypatch: pytest.Monk
     assert built.returncode == 0, built.log
     card = built.html("2025-01-14-checkout-502s/index.html")
     assert "drafted" not in card and "not available" in card
+    trends = built.html("trends/index.html")
+    assert "Drafting and publishing times are not available" in trends
+    assert 'data-pmkb-chart="time-to-postmortem"' not in trends
+    assert "Close dates are not available" in built.html("action-items/index.html")
     data = json.loads(built.html("exports/incidents.json"))
     assert all(r["hours_to_draft"] is None and r["hours_to_published"] is None for r in data["incidents"])
     items = list(csv.DictReader(io.StringIO(built.html("exports/action-items.csv"))))
@@ -316,3 +373,6 @@ def test_stats_json_has_process_rows(tmp_path: Path, monkeypatch: pytest.MonkeyP
     }
     assert rows["2025-03-02-search-slow"]["hours_to_published"] == 36.0
     assert process["within_target_share"] == 0.5
+    assert process["debt"] == []  # both published
+    text = CliRunner().invoke(main, ["stats", "-f", str(tmp_path / "mkdocs.yml")])
+    assert "Postmortems published within target: 50%; postmortem debt: 0" in text.output
