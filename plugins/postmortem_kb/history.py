@@ -9,8 +9,8 @@ landed (a merge commit, or the commit a squash or rebase merge wrote), not when 
 first typed it on a branch.
 
 The pass runs in a child process (`python -m postmortem_kb.history DOCS_DIR`: git log piped
-into the replay), started as early as the build knows the docs folder and waited for only when
-a page first needs a figure, so git's work overlaps the build's parsing and rendering.
+into the replay), started by the plugin once the postmortems are parsed and waited for only
+when a page first needs a figure, so git's work overlaps the build's page rendering.
 
 No git, no repository, a shallow clone or a failing `git log`: `History.available` is
 False and every figure built on it is "not available", never a guess.

@@ -64,8 +64,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.settings = to_settings(self.config, docs_dir)
         config.extra_css.extend([PALETTE_URI, "assets/postmortem-kb/kb.css"])
         config.extra_javascript.append("assets/postmortem-kb/kb.js")
-        # git works through the history in a child process while the build reads and renders
-        self.pending = self.history.start(Path(config.docs_dir))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -82,8 +80,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
         corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve")
         renderer = Renderer(self.settings, [str(d) for d in config.theme.dirs])
-        pending = self.pending or self.history.start(Path(config.docs_dir))
-        self.plan = SitePlan(self.settings, corpus, today(), renderer, read_history=pending.result)
+        # git works through the history in a child process while the build renders pages: started
+        # after the postmortems are parsed, which keeps every core busy, rendering only one.
+        self.pending = self.history.start(Path(config.docs_dir))
+        self.plan = SitePlan(self.settings, corpus, today(), renderer, read_history=self.pending.result)
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
