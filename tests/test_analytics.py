@@ -109,7 +109,8 @@ def test_severity_mix_and_engineer_hours(frame: pd.DataFrame) -> None:
     mix = metrics.severity_mix(frame, ("SEV1", "SEV2", "SEV3", "SEV4"))
     assert mix["count"].tolist() == [1, 1, 1]
     assert mix["share"].sum() == pytest.approx(1)
-    assert metrics.engineer_hours(frame, "quarter").to_dict() == {"2025-Q1": 4.5, "2025-Q2": 0}
+    hours = metrics.engineer_hours(frame, "quarter")
+    assert hours["2025-Q1"] == 4.5 and pd.isna(hours["2025-Q2"])  # not recorded is not 0
 
 
 def test_repeats_need_same_cause_and_service_within_the_window(frame: pd.DataFrame) -> None:
@@ -168,9 +169,18 @@ def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) 
         for trace in figure.data:
             points = next(getattr(trace, k) for k in ("x", "y", "values") if getattr(trace, k, None) is not None)
             assert len(points) > 0, (figure.layout.title.text, trace.name)
-    stack = charts.mttr_breakdown(frame)
-    q1 = [round(trace.y[0] * 60, 1) for trace in stack.data[:4]]  # mean phases of A and B, TTDiag of B as 0
-    assert q1 == [15.0, 7.5, 15.0, 67.5] and sum(q1) == 105  # the stack adds up to the mean TTR
+    phases = {trace.name: trace for trace in charts.mttr_breakdown(frame).data}
+    q1 = frame[frame["quarter"] == "2025-Q1"]
+    diagnosed = q1["ttdiag_min"].notna()
+    assert diagnosed.sum() == 1  # A records `diagnosed`, B does not
+    expected = {
+        "Detect (TTD)": (q1["ttd_min"].mean(), "2 of 2"),
+        "Diagnose (TTDiag)": (q1["ttdiag_min"].mean(), "1 of 2"),  # over A only: B's TTDiag is not 0
+        "Fix (TTF)": (q1.loc[diagnosed, "ttf_min"].mean(), "1 of 2"),
+        "Diagnose + fix (no diagnosed time)": (q1.loc[~diagnosed, "ttf_min"].mean(), "1 of 2"),
+    }
+    for name, (minutes, covered) in expected.items():
+        assert round(phases[name].y[0] * 60, 1) == round(minutes, 1) and phases[name].customdata[0] == covered
 
 
 def test_stats_report_agrees_with_exports(frame: pd.DataFrame) -> None:

@@ -70,10 +70,10 @@ def test_changed_since_reports_only_added_or_modified_postmortems(repo: Path, mo
         "::warning file=postmortems/2025-01-02-old-clean.md,line=10,col=1,title=pmkb [unknown-key]::unknown key "
         "`detecton`; did you mean `detection`?",
         # cross-file: the whole corpus is loaded, so the new file is compared with the one on main
-        "::warning file=postmortems/2025-02-01-new.md,line=2,col=1,title=pmkb [similar-incident]::resembles the "
+        "::warning file=postmortems/2025-02-01-new.md,line=2,col=1,title=pmkb [similar-incident]::repeats the "
         "earlier incident 2025-01-01-old-broken (2025-01-14): same root cause config-change on checkout-api, "
-        "0 days apart; similar root-cause text (payload, shape, client, parse) on checkout-api. If it is a repeat, "
-        "add it to `related` and check whether that incident's fixes covered this one",
+        "0 days apart; similar root-cause text (payload, shape, client, parse) on checkout-api. "
+        "Add it to `related` and check whether that incident's fixes covered this one",
         "::error file=postmortems/2025-02-01-new.md,line=13,col=13,title=pmkb [timeline-order]::timeline.detected "
         "(2025-01-14T14:06:00+00:00) is before timeline.started (2025-01-14T15:02:00+00:00); expected started <= "
         "detected <= acknowledged <= diagnosed <= mitigated <= resolved",

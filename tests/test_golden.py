@@ -21,7 +21,8 @@ from .conftest import GOLDEN_BASE, TESTS
 
 CASE_DIR = TESTS / "golden" / "cases"
 # Rules about a directory rather than a file; covered in test_cli.py.
-DIRECTORY_RULES = {"no-postmortems", "similar-incident"}  # several files: test_cli.py, test_relations.py
+# several files: test_cli.py, test_relations.py, test_hostile_input.py
+DIRECTORY_RULES = {"no-postmortems", "similar-incident", "duplicate-stem"}
 
 
 def _load(path: Path) -> dict[str, Any]:

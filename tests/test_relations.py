@@ -174,7 +174,10 @@ def test_reference_site_repeats_related_and_recurred_flags(reference: Path) -> N
         "2026-03-02-search-timeouts-during-catalogue-import",
     ]
     repeat_page = (site / "repeat-causes" / "index.html").read_text()
-    assert repeat_page.count("<table") == 3  # checkout config changes, payments certificates, search capacity
+    groups, similar = repeat_page.split('id="similar-incidents"')
+    assert groups.count("<table") == 3  # checkout config changes, payments certificates, search capacity
+    # a learning link, not a repeat: two stale-replica incidents on different services ("replication" = "replica")
+    assert similar.count("<tr>") - 1 == 1 and "2025-05-28-duplicate-orders-after-database-failover/" in similar
     assert "78 days" in repeat_page and "54 days" in repeat_page and "374 days" in repeat_page
     jan = (site / "2025-01-14-checkout-502s-after-feature-flag-push" / "index.html").read_text()
     mar = (site / "2025-03-09-checkout-throttled-by-rate-limit-typo" / "index.html").read_text()
@@ -196,3 +199,13 @@ def test_action_items_page_at_a_fixed_date(reference: Path) -> None:
     first_overdue = page.split('id="overdue"')[1].split("</table>")[0]
     assert first_overdue.count("<tr>") - 1 == len(overdue)  # one header row
     assert "As of <strong>2025-11-26</strong>" in page
+
+
+def test_term_table_meets_variants_and_takes_rows_from_settings() -> None:
+    from postmortem_kb.terms import normalise
+
+    assert normalise("Catastrophic backtracking in a Regular Expression") == "backtracking in a regex"
+    assert normalise("The DB ran out-of-memory; certs expired") == "the database ran oom; certificate expire"
+    assert normalise("dbx and db1.cluster stay as written") == "dbx and db1.cluster stay as written"
+    assert normalise("the billing service", {"payments": ["billing service"]}) == "the payments"
+    assert normalise("the billing service", {"payments": ("billing service",)}) == "the payments"

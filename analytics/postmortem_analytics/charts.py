@@ -63,17 +63,40 @@ def _severity_colour(severity: str, levels: tuple[str, ...]) -> str:
 
 
 def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
-    """Mean time to recovery stacked by phase per period, with the median and p90 beside it.
+    """Each phase's mean time per period over the incidents that record it, with the median and p90
+    of time to recovery beside it.
 
-    Phases are averaged with a missing TTDiag as 0 (TTF then spans acknowledged -> resolved),
-    so the stack adds up to the mean time to recovery of the period.
+    An incident without `diagnosed` has no TTDiag and no TTF of its own: its acknowledged -> resolved
+    time is its own bar, "Diagnose + fix", rather than a TTDiag of 0 folded into TTF. Bars are
+    grouped, not stacked, because each mean covers its own incidents (shown on hover); a period
+    where no incident records a phase has no bar for it.
     """
-    phases = frame.fillna({"ttdiag_min": 0}).groupby(by, sort=True)[[p for p, _l, _c in PHASES]].mean()
+    diagnosed = frame["ttdiag_min"].notna()
+    columns = {
+        "ttd_min": frame["ttd_min"],
+        "tta_min": frame["tta_min"],
+        "ttdiag_min": frame["ttdiag_min"],
+        "ttf_min": frame["ttf_min"].where(diagnosed),
+        "ttdiag_ttf_min": frame["ttf_min"].where(~diagnosed),
+    }
+    grouped = pd.DataFrame(columns).assign(**{by: frame[by]}).groupby(by, sort=True)
+    means, recorded = grouped.mean(), grouped.count()
     summary = duration_summary(frame, by, "ttr_min")
     x = [_tick(str(k), int(n)) for k, n in summary["count"].items()]
     fig = go.Figure()
-    for column, label, colour in PHASES:
-        fig.add_bar(x=x, y=phases[column] / 60, name=label, marker_color=colour, hovertemplate="%{y:.1f} h")
+    for column, label, colour in (*PHASES, ("ttdiag_ttf_min", "Diagnose + fix (no diagnosed time)", PHASE["ttf"])):
+        if not recorded[column].any():
+            continue  # no incident records it: no bar, not a bar of 0
+        covered = [f"{int(k)} of {int(n)}" for k, n in zip(recorded[column], summary["count"], strict=True)]
+        fig.add_bar(
+            x=x,
+            y=means[column] / 60,
+            name=label,
+            marker_color=colour,
+            marker_pattern_shape="/" if column == "ttdiag_ttf_min" else "",
+            customdata=covered,
+            hovertemplate="%{y:.1f} h (mean of %{customdata} incidents)",
+        )
     fig.add_scatter(
         x=x,
         y=summary["median"] / 60,
@@ -92,8 +115,8 @@ def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
     )
     return _layout(
         fig,
-        "Time to recovery: mean stacked by phase, with median and p90 (hours)",
-        barmode="stack",
+        "Time to recovery: mean of each phase over the incidents that record it, median and p90 (hours)",
+        barmode="group",
         yaxis_title="hours",
     )
 
@@ -195,7 +218,9 @@ def customer_impact_trend(frame: pd.DataFrame) -> go.Figure:
 
 def top_services(frame: pd.DataFrame, limit: int = 10) -> go.Figure:
     counts = frame.explode("services")["services"].value_counts().head(limit)
-    hours = engineer_hours(frame, "service").reindex(counts.index).fillna(0)
+    # not recorded stays empty (no bar), never 0; the legend says how many incidents record hours
+    hours = engineer_hours(frame, "service").reindex(counts.index)
+    recorded = int(frame["engineer_hours"].notna().sum())
     fig = go.Figure()
     fig.add_bar(
         y=counts.index[::-1], x=counts.values[::-1], orientation="h", name="Incidents", marker_color=ACCENT["incidents"]
@@ -204,7 +229,7 @@ def top_services(frame: pd.DataFrame, limit: int = 10) -> go.Figure:
         y=hours.index[::-1],
         x=hours.values[::-1],
         orientation="h",
-        name="Engineer hours",
+        name=f"Engineer hours (recorded for {recorded} of {len(frame)} incidents)",
         marker_color=ACCENT["hours"],
         xaxis="x2",
     )

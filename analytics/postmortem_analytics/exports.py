@@ -11,6 +11,8 @@ spreadsheets show as text; the JSON export keeps the text as written.
 from __future__ import annotations
 
 import json
+import math
+from typing import Any
 
 import pandas as pd
 
@@ -49,9 +51,23 @@ def _plain(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 def incidents_json(frame: pd.DataFrame) -> str:
     records = _plain(frame, INCIDENT_COLUMNS).astype(object).where(lambda f: f.notna(), None).to_dict("records")
     # compact: with indent the json module falls back to its pure-Python encoder
-    return json.dumps(
-        {"columns": list(INCIDENT_COLUMNS), "incidents": records}, separators=(",", ":"), ensure_ascii=False
-    )
+    return strict_json({"columns": list(INCIDENT_COLUMNS), "incidents": records}, separators=(",", ":"))
+
+
+def strict_json(value: Any, **options: Any) -> str:
+    """JSON as RFC 8259 has it: a NaN or infinity (never recorded, or computed from nothing) is null,
+    not the `NaN`/`Infinity` Python writes and strict parsers reject."""
+    return json.dumps(_finite(value), allow_nan=False, ensure_ascii=False, **options)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def incidents_csv(frame: pd.DataFrame) -> str:

@@ -8,17 +8,22 @@ from pathlib import Path
 
 import pandas as pd
 from postmortem_kb.check import find_postmortems
-from postmortem_kb.corpus import load_entry
+from postmortem_kb.corpus import load_entry, read_regular
 from postmortem_kb.history import History
+from postmortem_kb.periods import month, quarter, start_day
 from postmortem_kb.process import closing, hours_to_draft, hours_to_published
 from postmortem_kb.records import Incident, minutes
-from postmortem_kb.relations import find_relations, repeat_groups, repeat_stems
+from postmortem_kb.relations import relations_for, repeat_groups, repeat_stems
 from postmortem_kb.settings import Settings
 
 TIMESTAMPS = ("started", "detected", "acknowledged", "diagnosed", "mitigated", "resolved")
 # Durations in minutes, as Incident.phases() defines them (TTF without `diagnosed` spans
 # acknowledged -> resolved) and ttr = time to recovery (resolved - started).
 DURATIONS = ("ttd_min", "tta_min", "ttdiag_min", "ttf_min", "ttr_min")
+# Counts are whole numbers: pandas' nullable Int64 keeps them integers in CSV and JSON, and
+# "not recorded" (<NA>, then null / an empty cell) apart from 0.
+COUNTS = ("users_affected", "support_tickets", "action_items", "action_items_done")
+AMOUNTS = ("revenue_usd", "engineer_hours")
 INCIDENT_COLUMNS = (
     "stem",
     "title",
@@ -71,7 +76,11 @@ def load_incidents(folder: str | Path, settings: Settings | None = None) -> list
     root = Path(folder)
     out = []
     for path in find_postmortems(root, settings):
-        entry = load_entry(path.relative_to(root).as_posix(), str(path), path.read_bytes(), settings)
+        try:
+            data = read_regular(path)  # a FIFO named like a postmortem would block a plain read
+        except OSError:
+            continue
+        entry = load_entry(path.relative_to(root).as_posix(), str(path), data, settings)
         if entry.incident is not None:
             out.append(entry.incident)
     return out
@@ -88,16 +97,21 @@ def incidents_frame(
 ) -> pd.DataFrame:
     """One row per incident. `repeat` marks the incidents that repeat an earlier one, as
     relations.is_repeat defines it; pass `repeats` when the relations are already known.
-    `hours_to_draft` and `hours_to_published` come from `history` (empty without it)."""
+    Month, quarter and year are those of the day `timeline.started` falls on in the
+    `time_zone` setting (periods.py), not of the hand-written `date`."""
+    settings = settings or Settings()
     if repeats is None:
-        repeats = default_repeats(incidents, settings or Settings())
-    rows = [_incident_row(i, i.stem in repeats) for i in incidents]
+        repeats = default_repeats(incidents, settings)
+    rows = [_incident_row(i, i.stem in repeats, settings.time_zone) for i in incidents]
     frame = pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS))
     for column in TIMESTAMPS:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     frame["date"] = pd.to_datetime(frame["date"])
-    for column in (*DURATIONS, "users_affected", "support_tickets", "revenue_usd", "engineer_hours"):
+    for column in (*DURATIONS, *AMOUNTS):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    for column in COUNTS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    frame.attrs["time_zone"] = settings.time_zone
     frame = frame.sort_values(["date", "stem"]).reset_index(drop=True)
     return with_process(frame, incidents, history)
 
@@ -114,23 +128,22 @@ def with_process(frame: pd.DataFrame, incidents: Sequence[Incident], history: Hi
 
 
 def default_repeats(incidents: Sequence[Incident], settings: Settings) -> set[str]:
-    relations = find_relations(incidents, settings.repeat_window_days, settings.similarity_threshold)
-    return repeat_stems(repeat_groups(incidents, relations))
+    return repeat_stems(repeat_groups(incidents, relations_for(incidents, settings)))
 
 
-def _incident_row(incident: Incident, repeat: bool) -> dict[str, object]:
+def _incident_row(incident: Incident, repeat: bool, time_zone: str) -> dict[str, object]:
     t = incident.timeline
     phases = incident.phases()
     durations = {f"{metric}_min": minutes(delta) for metric, delta in phases.items()}
     durations["ttr_min"] = minutes(incident.duration)
     revenue = incident.revenue_impact
-    day = incident.date
+    day = start_day(incident, time_zone)
     return {
         "stem": incident.stem,
         "title": incident.title,
-        "date": day,
-        "month": f"{day.year}-{day.month:02d}",
-        "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+        "date": incident.date,
+        "month": month(day),
+        "quarter": quarter(day),
         "year": day.year,
         "severity": incident.severity,
         "status": incident.status,
@@ -154,11 +167,15 @@ def _incident_row(incident: Incident, repeat: bool) -> dict[str, object]:
     }
 
 
-def action_items_frame(incidents: Sequence[Incident], today: dt.date, history: History = NO_HISTORY) -> pd.DataFrame:
+def action_items_frame(
+    incidents: Sequence[Incident], today: dt.date, time_zone: str = "UTC", history: History = NO_HISTORY
+) -> pd.DataFrame:
+    """One row per action item; `quarter` (not exported) is its incident's quarter, as in incidents_frame."""
     rows = [
         {
             "incident": incident.stem,
             "incident_date": incident.date,
+            "quarter": quarter(start_day(incident, time_zone)),
             "severity": incident.severity,
             "services": list(incident.services),
             "id": item.id,
@@ -176,7 +193,7 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date, history: H
         for incident in incidents
         for item in incident.action_items
     ]
-    frame = pd.DataFrame(rows, columns=list(ACTION_ITEM_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*ACTION_ITEM_COLUMNS, "quarter"])
     frame["incident_date"] = pd.to_datetime(frame["incident_date"])
     frame["due"] = pd.to_datetime(frame["due"])
     frame = frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)

@@ -9,7 +9,6 @@ postmortem_kb's templates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,7 +19,7 @@ import pandas as pd
 from postmortem_kb.analytics_api import EXPORT_URIS
 from postmortem_kb.history import History, read_history
 from postmortem_kb.measures import SMALL_SAMPLE
-from postmortem_kb.records import Incident
+from postmortem_kb.records import Incident, shown
 from postmortem_kb.settings import Settings
 
 from . import charts, exports
@@ -64,7 +63,7 @@ class SiteAnalytics:
         # Without the history columns: the home page's charts need none, and the history pass
         # may still be running (history.py); `history()` waits for it, on first use only.
         self.frame = incidents_frame(incidents, settings, repeats)
-        self.items = action_items_frame(incidents, today)
+        self.items = action_items_frame(incidents, today, settings.time_zone)
         self._history = history
         self._service_rows: dict[str, list[int]] | None = None
 
@@ -153,17 +152,18 @@ def stats(
     service: str | None, fmt: str,
 ) -> str:  # fmt: skip
     """`pmkb stats`: the trends page's figures as text or JSON."""
-    incidents = select(load_incidents(docs_dir, settings), since, until, service)
+    # the incidents the site counts: Drafts are left out under `drafts: hide`
+    incidents = select(shown(load_incidents(docs_dir, settings), settings.drafts), since, until, service)
     report = stats_report(incidents, today, settings)
     report["process"] = process = process_report(incidents, read_history(Path(docs_dir)), settings, today)
     if fmt == "json":
-        return json.dumps(report, indent=2)
+        return exports.strict_json(report, indent=2)
     return render_text(report) + "\n" + process_text(process) + "\n"
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
+    if isinstance(value, bool) or value is None or value is pd.NA:
+        return None if value is pd.NA else value
     if hasattr(value, "item"):  # numpy scalar
         value = value.item()
     if isinstance(value, float) and pd.isna(value):

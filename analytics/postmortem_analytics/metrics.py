@@ -47,7 +47,12 @@ def frequency(frame: pd.DataFrame, freq: str = "M", by: str | None = "severity")
     rows = _grouping(frame, by) if by else frame
     if rows.empty:
         return pd.DataFrame()
-    period = rows["date"].dt.to_period(freq)
+    # periods of the start day in the configured time zone, as the frame's month and quarter (frames.py)
+    if freq == "M":
+        period = pd.Series(pd.PeriodIndex(rows["month"], freq="M"), index=rows.index)
+    else:
+        started = rows["started"].dt.tz_convert(frame.attrs.get("time_zone", "UTC")).dt.tz_localize(None)
+        period = started.dt.to_period(freq)
     counts = rows.assign(period=period).groupby(["period", by] if by else ["period"]).size()
     table = counts.unstack(fill_value=0) if by else counts.to_frame("incidents")
     full = pd.period_range(period.min(), period.max(), freq=freq)
@@ -62,8 +67,9 @@ def severity_mix(frame: pd.DataFrame, levels: tuple[str, ...] = ()) -> pd.DataFr
 
 
 def engineer_hours(frame: pd.DataFrame, by: str = "quarter") -> pd.Series:
-    """Time in incident: engineer hours summed per group (not stated counts as 0)."""
-    result: pd.Series = _grouping(frame, by).groupby(by, sort=True)["engineer_hours"].sum(min_count=0)
+    """Time in incident: engineer hours summed per group; NaN (not recorded) where no incident of the group
+    states them, never 0."""
+    result: pd.Series = _grouping(frame, by).groupby(by, sort=True)["engineer_hours"].sum(min_count=1)
     return result
 
 
@@ -82,7 +88,9 @@ def action_item_completion(items: pd.DataFrame, by: str | None = None) -> pd.Dat
     `by`: None (one row), "priority", "owner", or "quarter" (of the incident).
     """
     rows = items.assign(
-        quarter=items["incident_date"].dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
+        quarter=items["quarter"]
+        if "quarter" in items
+        else items["incident_date"].dt.to_period("Q").astype(str).str.replace("Q", "-Q", regex=False)
     )
     rows = rows.assign(done=rows["status"] == "Done", wont=rows["status"] == "Won't Do", total=1, group="all")
     key = by or "group"
@@ -100,7 +108,8 @@ def customer_impact(frame: pd.DataFrame, by: str = "quarter") -> pd.DataFrame:
     """Users affected, support tickets and revenue (numeric statements only), summed per group."""
     rows = _grouping(frame, by)
     grouped = rows.groupby(by, sort=True)
-    out = grouped[["users_affected", "support_tickets", "revenue_usd"]].sum(min_count=1)
+    # NaN, not 0, where no incident of the group states the figure (float for the charts)
+    out = grouped[["users_affected", "support_tickets", "revenue_usd"]].sum(min_count=1).astype("float64")
     out["users_unknown"] = grouped["users_unknown"].sum()
     out["slo_statements"] = grouped["slo_impact"].count()
     return out

@@ -31,14 +31,18 @@ def select(
 
 def stats_report(incidents: Sequence[Incident], today: dt.date, settings: Settings) -> dict[str, Any]:
     frame = incidents_frame(incidents, settings)
-    items = action_items_frame(incidents, today)
+    items = action_items_frame(incidents, today, settings.time_zone)
     report: dict[str, Any] = {"as_of": today.isoformat(), "headline": headline(frame, items)}
     if frame.empty:
         return {**report, "quarters": [], "by_severity": [], "by_service": []}
     report["quarters"] = _records(quarter_table(frame, items, settings.major_severities), "quarter")
-    report["by_severity"] = _records(mttr_summary(frame, "severity"), "severity")
-    report["by_service"] = _records(mttr_summary(frame, "service"), "service")
+    report["by_severity"] = _records(mttr_summary(frame, "severity").rename(columns=_TTR_NAMES), "severity")
+    report["by_service"] = _records(mttr_summary(frame, "service").rename(columns=_TTR_NAMES), "service")
     return report
+
+
+# The headline's and the quarter table's names for the same figures: one name per figure.
+_TTR_NAMES = {"count": "incidents", "mean": "ttr_mean_min", "median": "ttr_median_min", "p90": "ttr_p90_min"}
 
 
 def _records(table: pd.DataFrame, key: str) -> list[dict[str, Any]]:
@@ -52,8 +56,8 @@ def _records(table: pd.DataFrame, key: str) -> list[dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (bool, str)) or value is None:
-        return value
+    if isinstance(value, (bool, str)) or value is None or value is pd.NA:
+        return None if value is pd.NA else value
     if hasattr(value, "item"):  # numpy scalar
         value = value.item()
     if isinstance(value, float):
@@ -73,7 +77,6 @@ def render_text(report: dict[str, Any]) -> str:
         f"{_covered(h, 'engineer_hours', 'engineer hours')}",
         "",
     ]
-    columns = ("quarter", "incidents", "major", "ttr_median", "ttr_mean", "ttr_p90", "repeats", "done_pct", "overdue")
     header = ("Quarter", "Incidents", "Major", "TTR median", "TTR mean", "TTR p90", "Repeats", "Done", "Overdue")
     rows = [header]
     for q in report["quarters"]:
@@ -82,15 +85,15 @@ def render_text(report: dict[str, Any]) -> str:
                 q["quarter"] + ("*" if q["small_sample"] else ""),
                 str(q["incidents"]),
                 str(q["major"]),
-                _m(q["ttr_median"]),
-                _m(q["ttr_mean"]),
-                _m(q["ttr_p90"]),
+                _m(q["ttr_median_min"]),
+                _m(q["ttr_mean_min"]),
+                _m(q["ttr_p90_min"]),
                 str(q["repeats"]),
-                _pct(q.get("done_pct")),
-                str(q.get("overdue", 0)),
+                _pct(q.get("action_items_done_pct")),
+                _count(q.get("action_items_overdue")),
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(columns))]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     for r in rows:
         lines.append(
             "  ".join(
@@ -107,6 +110,10 @@ def _m(minutes: float | None) -> str:
         return "-"
     total = round(minutes)
     return f"{total} min" if total < 60 else f"{total // 60} h {total % 60:02d} min"
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _pct(value: float | None) -> str:

@@ -10,7 +10,8 @@ from .metrics import action_item_completion
 
 def quarter_table(frame: pd.DataFrame, items: pd.DataFrame, major: tuple[str, ...]) -> pd.DataFrame:
     """One row per quarter: incidents, major incidents, TTR mean/median/p90 (minutes), engineer
-    hours, users, tickets, repeats, and action-item completion of that quarter's incidents."""
+    hours, users, tickets, repeats, and action-item completion of that quarter's incidents.
+    Column names are the headline's (`ttr_median_min`, `action_items_done_pct` ...): one name per figure."""
     if frame.empty:
         return pd.DataFrame()
     rows = frame.assign(major=frame["severity"].isin(major))
@@ -19,9 +20,9 @@ def quarter_table(frame: pd.DataFrame, items: pd.DataFrame, major: tuple[str, ..
         {
             "incidents": grouped.size(),
             "major": grouped["major"].sum(),
-            "ttr_mean": grouped["ttr_min"].mean(),
-            "ttr_median": grouped["ttr_min"].median(),
-            "ttr_p90": grouped["ttr_min"].agg(measures.p90),
+            "ttr_mean_min": grouped["ttr_min"].mean(),
+            "ttr_median_min": grouped["ttr_min"].median(),
+            "ttr_p90_min": grouped["ttr_min"].agg(measures.p90),
             "engineer_hours": grouped["engineer_hours"].sum(min_count=1),
             "users_affected": grouped["users_affected"].sum(min_count=1),
             "support_tickets": grouped["support_tickets"].sum(min_count=1),
@@ -30,7 +31,9 @@ def quarter_table(frame: pd.DataFrame, items: pd.DataFrame, major: tuple[str, ..
     )
     if not items.empty:
         completion = action_item_completion(items, by="quarter")
-        table = table.join(completion[["total", "done_pct", "overdue"]].rename(columns={"total": "action_items"}))
+        # the names of the same figures in the headline and the exports
+        names = {"total": "action_items", "done_pct": "action_items_done_pct", "overdue": "action_items_overdue"}
+        table = table.join(completion[list(names)].rename(columns=names))
     table["small_sample"] = table["incidents"].map(measures.is_small_sample).astype(bool)
     return table
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import Corpus, Entry, read_entries
+from .docs_files import walk
 from .evaluate import evaluate_bytes, evaluate_text
 from .findings import Finding, fails
 from .parsing import ParsedFile
-from .relations import find_relations
+from .relations import relations_for
 from .rules.cross_file import no_postmortems, similar_incidents
+from .rules.links import corpus_findings
 from .settings import Settings
 
 
@@ -46,12 +47,10 @@ def _entries(files: list[Path], settings: Settings) -> list[Entry]:
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
-    """Postmortem files under a directory, by the configured file-name pattern, sorted."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder, f) for f in sorted(files) if settings.is_postmortem_name(f))
-    return found
+    """Postmortem files under a directory, by the configured file-name pattern, sorted; under
+    docs_dir exactly those MkDocs builds (docs_files.walk)."""
+    docs_dir = Path(settings.docs_path) if settings.docs_path else None
+    return [p for p in walk(root, docs_dir, settings.exclude_docs) if settings.is_postmortem_name(p.name)]
 
 
 def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | None = None) -> CheckResult:
@@ -77,8 +76,11 @@ def check_paths(paths: Sequence[Path], settings: Settings, corpus_dir: Path | No
     others = find_postmortems(corpus_dir, settings) if corpus_dir and corpus_dir.is_dir() else []
     for entry in _entries([f for f in others if f.resolve() not in seen], settings):
         corpus.entries[entry.path] = entry
-    relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
+    relations = relations_for(corpus.incidents, settings)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
+    # without the knowledge base (no docs_dir), a stem missing from the files given proves nothing
+    links = corpus_findings(corpus.entries.values(), whole=corpus_dir is not None)
+    result.findings.extend(f for f in links if f.path in checked)
     result.findings.sort(key=Finding.sort_key)
     result.corpus = corpus
     return result

@@ -258,13 +258,17 @@ def stats(
         pmkb stats --since 2025-01-01 --service checkout-api --format json
     """
     from .analytics_api import load_analytics
-    from .clock import today
+    from .clock import ClockError, today
 
     loaded = _load(config_file)
     if not loaded.docs_dir.is_dir():
         raise UsageFailure(f"docs_dir {loaded.docs_dir} does not exist")
     first, last = (d.date() if d else None for d in (since, until))
-    text = load_analytics().stats(str(loaded.docs_dir), loaded.settings, today(), first, last, service, fmt)
+    try:
+        day = today()
+    except ClockError as exc:
+        raise UsageFailure(str(exc)) from None
+    text = load_analytics().stats(str(loaded.docs_dir), loaded.settings, day, first, last, service, fmt)
     click.echo(text, nl=fmt == "json")
 
 

@@ -6,13 +6,16 @@ reads the same options out of mkdocs.yml for the CLI, so both judge alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
 from .settings import (
     DEFAULT_FILE_PATTERN,
@@ -27,6 +30,42 @@ from .settings import (
 )
 
 PLUGIN_NAME = "postmortems"
+# A generated page's folder: plain path segments, so no option can point outside the site
+# (`..`) or into a hidden folder MkDocs would skip.
+_PAGE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
+
+
+class _Pattern(c.Type):  # type: ignore[type-arg]
+    """A regular expression that compiles (a bad one was a traceback in every command)."""
+
+    def run_validation(self, value: object) -> str:
+        text: str = super().run_validation(value)
+        try:
+            re.compile(text)
+        except re.error as exc:
+            raise ValidationError(f"{text!r} is not a regular expression: {exc}") from None
+        return text
+
+
+class _PagePath(c.Type):  # type: ignore[type-arg]
+    """Where a generated page goes, kept inside the site."""
+
+    def run_validation(self, value: object) -> str:
+        text: str = super().run_validation(value)
+        if not _PAGE_PATH.fullmatch(text.strip("/")) or ".." in text.split("/"):
+            raise ValidationError(
+                f"{text!r} must be a folder inside the site made of letters, digits, '.', '_' and '-' "
+                "(no '..', no leading dot, no backslash)"
+            )
+        return text
+
+
+class _NonEmptyList(c.ListOfItems):  # type: ignore[type-arg]
+    def run_validation(self, value: object) -> list[Any]:
+        items: list[Any] = super().run_validation(value)
+        if not items:
+            raise ValidationError("must list at least one entry")
+        return items
 
 
 class SeverityConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -36,18 +75,35 @@ class SeverityConfig(base.Config):  # type: ignore[no-untyped-call]
 
 
 class PagesConfig(base.Config):  # type: ignore[no-untyped-call]
-    incidents = c.Type(str, default=PagePaths.incidents)
-    services = c.Type(str, default=PagePaths.services)
-    handbook = c.Type(str, default=PagePaths.handbook)
-    action_items = c.Type(str, default=PagePaths.action_items)
-    repeat_causes = c.Type(str, default=PagePaths.repeat_causes)
-    trends = c.Type(str, default=PagePaths.trends)
+    incidents = _PagePath(str, default=PagePaths.incidents)
+    services = _PagePath(str, default=PagePaths.services)
+    handbook = _PagePath(str, default=PagePaths.handbook)
+    action_items = _PagePath(str, default=PagePaths.action_items)
+    repeat_causes = _PagePath(str, default=PagePaths.repeat_causes)
+    trends = _PagePath(str, default=PagePaths.trends)
+
+
+class TimeZoneOption(c.Type[str]):
+    """An IANA time zone name ("UTC", "Europe/Berlin"), checked when mkdocs.yml is read."""
+
+    def __init__(self, default: str = "UTC") -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        name = super().run_validation(value)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise base.ValidationError(
+                f"unknown time zone {name!r} (expected an IANA name such as Europe/Berlin)"
+            ) from None
+        return name
 
 
 class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
-    file_pattern = c.Type(str, default=DEFAULT_FILE_PATTERN)
-    severities = c.ListOfItems(
+    file_pattern = _Pattern(str, default=DEFAULT_FILE_PATTERN)
+    severities = _NonEmptyList(
         c.SubConfig(SeverityConfig),
         default=[{"name": s.name, "description": s.description, "response": s.response} for s in DEFAULT_SEVERITIES],
     )
@@ -67,6 +123,8 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     pages = c.SubConfig(PagesConfig)
     fail_on = c.Choice(("error", "warning"), default="error")
     extra_keys = c.ListOfItems(c.Type(str), default=[])
+    time_zone = TimeZoneOption(default="UTC")
+    terms = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
     postmortem_target_hours = c.Optional(c.DictOfItems(c.Type((int, float))))  # unset: 48 h for major severities
 
 
@@ -89,6 +147,8 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         pages=PagePaths(**{k: str(v).strip("/") for k, v in config.pages.items()}),
         fail_on=config.fail_on,  # type: ignore[arg-type]  # c.Choice guarantees the literal
         extra_keys=tuple(config.extra_keys),
+        time_zone=config.time_zone,
+        terms={k: tuple(v) for k, v in config.terms.items()},
         postmortem_target_hours=_target_hours(config.postmortem_target_hours),
     )
 
@@ -124,7 +184,10 @@ def load_settings(config_file: Path | None) -> LoadedConfig:
     docs_dir = str(raw.get("docs_dir") or "docs")
     resolved = (config_file.parent / docs_dir).resolve()
     site_url = raw.get("site_url") if isinstance(raw.get("site_url"), str) else None
-    return LoadedConfig(to_settings(plugin_config, docs_dir), resolved, config_file, site_url)
+    # the files MkDocs leaves out of a build are left out of the check too (docs_files.py)
+    excluded = "\n".join(str(raw[k]) for k in ("exclude_docs", "draft_docs") if isinstance(raw.get(k), str))
+    settings = replace(to_settings(plugin_config, docs_dir), docs_path=str(resolved), exclude_docs=excluded)
+    return LoadedConfig(settings, resolved, config_file, site_url)
 
 
 class _LenientLoader(yaml.SafeLoader):

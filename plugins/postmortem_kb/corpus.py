@@ -7,9 +7,11 @@ keeps one on its instance across `mkdocs serve` rebuilds (MkDocs keeps a plugin 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing as mp
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -106,11 +108,19 @@ def _worker_entry(job: Job) -> Entry:
 def _read_entry(job: Job, settings: Settings, cache: EntryCache | None) -> Entry:
     src_uri, name, path = job
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         finding = Finding(name, 1, 1, "error", "file-unreadable", f"cannot read file: {exc.strerror}")
         return Entry((finding,), None, name)
     return _entry(src_uri, name, data, settings, cache)
+
+
+def read_regular(path: Path) -> bytes:
+    """The file's bytes; a FIFO, socket or device is refused before it is opened (reading a FIFO
+    waits for a writer forever)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    return path.read_bytes()
 
 
 def _entry(src_uri: str, name: str, data: bytes, settings: Settings, cache: EntryCache | None) -> Entry:

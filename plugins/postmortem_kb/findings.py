@@ -28,6 +28,10 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.rule)
 
+    def as_line(self) -> str:
+        """`path:line:col: level [rule] message` on one line, whatever a key or value held."""
+        return f"{visible(self.path)}:{self.line}:{self.col}: {self.level} [{self.rule}] {visible(self.message)}"
+
     def to_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
@@ -42,3 +46,11 @@ class Finding:
 def fails(findings: list[Finding], *, strict: bool) -> bool:
     """Errors always fail; warnings fail only under --strict (mkdocs --strict likewise)."""
     return any(f.level == "error" or strict for f in findings)
+
+
+def visible(text: str) -> str:
+    """Control and format characters written as escapes (`\\n`, `\\x1b`, `\\u202e`): a key holding a
+    newline forged extra finding lines in the output, and terminal or bidi controls hide text."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

@@ -13,7 +13,7 @@ from pathlib import Path
 from .check import CheckResult
 from .corpus import Corpus
 from .findings import Finding
-from .relations import find_relations
+from .relations import relations_for
 from .rules.cross_file import similar_incidents
 from .settings import Settings
 
@@ -34,7 +34,7 @@ def _caused_elsewhere(corpus: Corpus, changed: set[Path], settings: Settings, re
     changed_stems = {e.incident.stem for e in entries if e.incident is not None and Path(e.path).resolve() in changed}
     if not changed_stems:
         return []
-    relations = find_relations(corpus.incidents, settings.repeat_window_days, settings.similarity_threshold)
+    relations = relations_for(corpus.incidents, settings)
     # Relations run from the earlier incident (a) to the later (b), and the finding sits on b: an
     # unchanged b with a changed a is a finding this change creates.
     caused = [r for r in relations if r.a in changed_stems]

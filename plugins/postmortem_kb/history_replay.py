@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .settings import MARKDOWN_EXTENSIONS
+
 DONE = frozenset({"Done", "Won't Do"})
 REVIEWED = frozenset({"Reviewed", "Published"})
 
@@ -133,7 +135,8 @@ class Replay:
 
 
 def _markdown(path: str | None) -> bool:
-    return path is not None and path.endswith(".md")
+    """Every extension MkDocs renders as Markdown (settings.MARKDOWN_EXTENSIONS), as the check judges."""
+    return path is not None and path.endswith(MARKDOWN_EXTENSIONS)
 
 
 def _patched(old: list[str], hunks: list[tuple[int, int, list[str]]]) -> list[str]:

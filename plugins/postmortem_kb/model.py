@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 NonEmptyStr = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -22,14 +22,32 @@ ItemStatus = Literal["Open", "In Progress", "Done", "Won't Do"]
 def _no_numbers(value: Any) -> Any:
     """pydantic would read 1700000000 as a Unix time; a postmortem must spell the date out."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError("a number is not a date")
+        raise ValueError("a number, not a date")
     return value
 
 
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_no_numbers)]
-Date = Annotated[dt.date, BeforeValidator(_no_numbers)]
+def _day(value: Any) -> Any:
+    """A timestamp where a day is asked for would be compared with days later (a TypeError)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("a timestamp, not a date")
+    return _no_numbers(value)
+
+
+# pandas holds times from 1677 to 2262; a year outside this span is a typo (0001 made NaN rows).
+YEARS = range(1900, 2201)
+
+
+def _in_span(value: dt.date) -> dt.date:
+    if value.year not in YEARS:
+        raise ValueError(f"a date in year {value.year}, out of range ({YEARS.start}-{YEARS.stop - 1})")
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_no_numbers), AfterValidator(_in_span)]
+Date = Annotated[dt.date, BeforeValidator(_day), AfterValidator(_in_span)]
 Count = Annotated[int, Field(strict=True, ge=0)]
-Amount = Annotated[float, Field(ge=0), BeforeValidator(lambda v: _not_bool(v))]
+# Finite: JSON has no Infinity, and "$inf" is not an impact (the parser refuses .inf first).
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), BeforeValidator(lambda v: _not_bool(v))]
 
 
 def _not_bool(value: Any) -> Any:

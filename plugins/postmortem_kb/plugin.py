@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import palette
-from .clock import today
+from .clock import ClockError, today
 from .config import PostmortemsConfig, to_settings
 from .corpus import EntryCache, collect
 from .history import HistoryReader, Pending
@@ -28,6 +28,7 @@ from .page_meta import make_safe
 from .pages.render import Link, Renderer
 from .pages.sanitize import clean
 from .rules.cross_file import similar_incidents
+from .rules.links import corpus_findings
 from .settings import Settings
 from .site import SitePlan
 from .verdict import fails
@@ -80,18 +81,29 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
         corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve")
         renderer = Renderer(self.settings, [str(d) for d in config.theme.dirs])
+        try:
+            day = today()
+        except ClockError as exc:
+            raise PluginError(f"postmortems: {exc}") from None
         # git works through the history in a child process while the build renders pages: started
         # after the postmortems are parsed, which keeps every core busy, rendering only one.
         self.pending = self.history.start(Path(config.docs_dir))
-        self.plan = SitePlan(self.settings, corpus, today(), renderer, read_history=self.pending.result)
+        self.plan = SitePlan(self.settings, corpus, day, renderer, read_history=self.pending.result)
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
-        for f in [*corpus.findings, *similar_incidents(corpus.entries.values(), self.plan.all_relations)]:
+        cross = [
+            *similar_incidents(corpus.entries.values(), self.plan.all_relations),
+            *corpus_findings(corpus.entries.values()),
+        ]
+        for f in [*corpus.findings, *cross]:
             report = log.warning if fails(f, self.settings.fail_on) else log.info
-            report(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}")
+            report(f.as_line())
         drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
+        # MkDocs would stop the build with a traceback on these (or wait forever on a FIFO); the
+        # finding logged above says why each is left out, as `pmkb check` does.
+        unreadable = {uri for uri, e in corpus.entries.items() if any(f.rule == "file-unreadable" for f in e.findings)}
         for file in postmortems:
-            if self.settings.drafts == "hide" and file.src_uri in drafts:
+            if (self.settings.drafts == "hide" and file.src_uri in drafts) or file.src_uri in unreadable:
                 files.remove(file)
             elif file.inclusion is InclusionLevel.INCLUDED:
                 # Out of the navigation: a nav listing 10,000 postmortems on every page makes builds quadratic.

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .history import FileHistory, History
+from .periods import quarter, start_day
 from .records import ActionItemRecord, Incident
 from .relations import CloseDate
 from .settings import Settings
@@ -115,20 +116,17 @@ def fix_closed_by(history: History) -> CloseDate:
     return closed
 
 
-def quarter(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
 def within_target_by_quarter(
     incidents: Iterable[Incident], history: History, settings: Settings, now: dt.datetime
 ) -> dict[str, dict[str, tuple[int, int]]]:
-    """quarter -> severity -> (within target, known outcomes), for severities that have a target."""
+    """quarter (of the start, as periods.py defines it) -> severity -> (within target, known outcomes),
+    for severities that have a target."""
     table: dict[str, dict[str, tuple[int, int]]] = {}
     for incident in incidents:
         outcome = within_target(incident, history, settings, now)
         if outcome is None:
             continue
-        cell = table.setdefault(quarter(incident.date), {})
+        cell = table.setdefault(quarter(start_day(incident, settings.time_zone)), {})
         within, known = cell.get(incident.severity, (0, 0))
         cell[incident.severity] = (within + outcome, known + 1)
     return dict(sorted(table.items()))

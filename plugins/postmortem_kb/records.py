@@ -6,6 +6,7 @@ Pages, the analytics layer and notebooks read these, never raw front matter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import measures
@@ -13,6 +14,7 @@ from .model import FrontMatter
 from .parsing import ParsedFile
 from .parsing.action_table import find_action_table
 from .rules.action_items import parse_date
+from .settings import stem_of
 
 PHASES: tuple[tuple[str, str, str, str], ...] = (
     # (metric, label, from, to)
@@ -100,7 +102,7 @@ def incident_from(doc: ParsedFile, fm: FrontMatter, src_uri: str) -> Incident:
     timeline = {k: v for k, v in fm.timeline.model_dump(exclude_none=True).items() if isinstance(v, dt.datetime)}
     users = impact.users_affected if impact else None
     return Incident(
-        stem=src_uri.rsplit("/", 1)[-1].removesuffix(".md"),
+        stem=stem_of(src_uri),
         src_uri=src_uri,
         title=fm.title,
         date=fm.date,
@@ -155,3 +157,8 @@ def _action_items(fm: FrontMatter, doc: ParsedFile) -> tuple[ActionItemRecord, .
         )
         for row in table.items
     )
+
+
+def shown(incidents: Iterable[Incident], drafts: str) -> list[Incident]:
+    """The incidents the site and `pmkb stats` count: Drafts are left out under `drafts: hide`."""
+    return [i for i in incidents if drafts != "hide" or i.status != "Draft"]

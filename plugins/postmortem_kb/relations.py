@@ -8,8 +8,9 @@ Two ideas are kept apart everywhere (`is_repeat` is the one definition):
 - a **similar incident** (`similar`) has similar root-cause text but no service in common: a
   learning link shown with its reason, never counted as a repeat.
 
-Similar text is found with TF-IDF cosine over each postmortem's Root Cause Analysis prose.
-It is explainable (the shared terms are shown), needs no model download, and suits short
+Similar text is found with TF-IDF cosine over each postmortem's Root Cause Analysis prose,
+after term normalisation (`terms.py`: "regular expression" and "regex", "db" and "database"
+meet). It is explainable (the shared terms are shown), needs no model download, and suits short
 technical text whose distinctive nouns ("certificate", "replica", "quota") carry the cause.
 Candidate pairs come from an inverted index of each document's most distinctive terms, so
 the cost stays near linear instead of comparing every pair.
@@ -21,13 +22,15 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from typing import Literal
 
 from .records import ActionItemRecord, Incident
+from .settings import Settings
+from .terms import normalise
 
 Kind = Literal["manual", "cause", "text", "similar"]
 REPEAT_KINDS: frozenset[str] = frozenset({"cause", "text"})
@@ -45,7 +48,8 @@ STOPWORDS = frozenset(
     those through to too under until up very was we were what when where which while who whom why will with
     would you your yes one two three four five first second third fourth fifth per via still even much many
     incident incidents outage customer customers minutes minute hours hour time why's whys happened cause caused
-    root team teams our us we'd made make makes without within
+    root team teams our us we'd made make makes without within service services system systems issue issues
+    error errors using used use set led due affected impact impacted working failed failure failures
     """.split()
 )
 _TOKEN = re.compile(r"[a-z][a-z0-9]+(?:-[a-z0-9]+)*")
@@ -65,6 +69,11 @@ def is_repeat(rel: Relation) -> bool:
     return rel.kind in REPEAT_KINDS
 
 
+def is_similar(rel: Relation) -> bool:
+    """Whether a relation is a learning link only: similar text, no service in common, never a repeat."""
+    return rel.kind == "similar"
+
+
 @dataclass
 class RepeatGroup:
     incidents: list[Incident]  # oldest first
@@ -81,10 +90,12 @@ class RepeatGroup:
         return [(b.date - a.date).days for a, b in zip(self.incidents, self.incidents[1:], strict=False)]
 
 
-def tokens(text: str, surface: dict[str, str] | None = None) -> list[str]:
-    """Stemmed content words; `surface` collects a readable word for each stem."""
+def tokens(
+    text: str, surface: dict[str, str] | None = None, terms: Mapping[str, Sequence[str]] | None = None
+) -> list[str]:
+    """Stemmed content words after term normalisation; `surface` collects a readable word for each stem."""
     out = []
-    for word in _TOKEN.findall(text.lower()):
+    for word in _TOKEN.findall(normalise(text, terms)):
         if word in STOPWORDS:
             continue
         stem = _stem(word)
@@ -143,42 +154,53 @@ def cause_relations(incidents: Sequence[Incident], window_days: int) -> list[Rel
     return out
 
 
-def text_relations(incidents: Sequence[Incident], threshold: float) -> list[Relation]:
-    """Pairs whose Root Cause Analysis prose has TF-IDF cosine similarity >= threshold."""
+def similar_texts(
+    texts: Mapping[str, str], threshold: float, terms: Mapping[str, Sequence[str]] | None = None
+) -> Iterable[tuple[str, str, float, list[str]]]:
+    """Pairs of keys whose texts have TF-IDF cosine similarity >= threshold, with the shared terms
+    (readable words, most weighty first)."""
     surface: dict[str, str] = {}
-    docs = {i.stem: Counter(tokens(i.rca_text, surface)) for i in incidents if i.rca_text}
+    docs = {key: Counter(tokens(text, surface, terms)) for key, text in texts.items() if text}
     if len(docs) < 2:
-        return []
+        return
     df: Counter[str] = Counter(term for counts in docs.values() for term in counts)
     n = len(docs)
     idf = {term: math.log((1 + n) / (1 + f)) + 1 for term, f in df.items()}
-    vectors = {stem: _unit({t: c * idf[t] for t, c in counts.items()}) for stem, counts in docs.items()}
+    vectors = {key: _unit({t: c * idf[t] for t, c in counts.items()}) for key, counts in docs.items()}
     # Terms found in very many documents are not distinctive; leaving them out of the index
     # keeps candidate lists short on large corpora.
     common = max(10, int(0.05 * n))
     postings: dict[str, list[str]] = defaultdict(list)
-    for stem, vector in vectors.items():
-        top = sorted(vector, key=vector.__getitem__, reverse=True)[:TOP_TERMS]
-        for term in top:
-            if df[term] <= common:
-                postings[term].append(stem)
+    for key, vector in vectors.items():
+        # A term in one document only can never pair it with another: index the weightiest shared ones.
+        shared = [t for t in vector if 1 < df[t] <= common]
+        for term in sorted(shared, key=vector.__getitem__, reverse=True)[:TOP_TERMS]:
+            postings[term].append(key)
     candidates: set[tuple[str, str]] = set()
-    for stems in postings.values():
-        candidates.update(combinations(sorted(stems), 2))
-    by_stem = {i.stem: i for i in incidents}
-    out = []
-    for x, y in candidates:
+    for keys in postings.values():
+        candidates.update(combinations(sorted(keys), 2))
+    for x, y in sorted(candidates):
         score, shared = _cosine(vectors[x], vectors[y])
         if score >= threshold:
-            first, second = _order(by_stem[x], by_stem[y])
-            terms = ", ".join(surface.get(t, t) for t in shared[:4])
-            shared_services = sorted(set(first.services) & set(second.services))
-            if shared_services:
-                reason = f"similar root-cause text ({terms}) on {', '.join(shared_services)}"
-                out.append(Relation(first.stem, second.stem, "text", reason, score))
-            else:
-                reason = f"similar root-cause text ({terms}) on other services"
-                out.append(Relation(first.stem, second.stem, "similar", reason, score))
+            yield x, y, score, [surface.get(t, t) for t in shared]
+
+
+def text_relations(
+    incidents: Sequence[Incident], threshold: float, terms: Mapping[str, Sequence[str]] | None = None
+) -> list[Relation]:
+    """Pairs whose Root Cause Analysis prose is similar: a repeat ("text") on a shared service, else "similar"."""
+    by_stem = {i.stem: i for i in incidents}
+    out = []
+    for x, y, score, shared in similar_texts({i.stem: i.rca_text for i in incidents}, threshold, terms):
+        first, second = _order(by_stem[x], by_stem[y])
+        words = ", ".join(shared[:4])
+        shared_services = sorted(set(first.services) & set(second.services))
+        if shared_services:
+            reason = f"similar root-cause text ({words}) on {', '.join(shared_services)}"
+            out.append(Relation(first.stem, second.stem, "text", reason, score))
+        else:
+            reason = f"similar root-cause text ({words}) on other services"
+            out.append(Relation(first.stem, second.stem, "similar", reason, score))
     return out
 
 
@@ -194,11 +216,17 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> tuple[float, list[str]]
     return sum(products.values()), shared
 
 
-def find_relations(incidents: Sequence[Incident], window_days: int, threshold: float) -> list[Relation]:
+def find_relations(
+    incidents: Sequence[Incident],
+    window_days: int,
+    threshold: float,
+    terms: Mapping[str, Sequence[str]] | None = None,
+) -> list[Relation]:
+    """Every relation; `terms` adds rows to the normalisation table (the plugin's `terms` option)."""
     return [
         *manual_relations(incidents),
         *cause_relations(incidents, window_days),
-        *text_relations(incidents, threshold),
+        *text_relations(incidents, threshold, terms),
     ]
 
 
@@ -261,3 +289,8 @@ def repeat_groups(
 def repeat_stems(groups: Iterable[RepeatGroup]) -> set[str]:
     """Incidents that repeat an earlier one: every member of a repeat group but its first."""
     return {i.stem for g in groups for i in g.incidents[1:]}
+
+
+def relations_for(incidents: Sequence[Incident], settings: Settings) -> list[Relation]:
+    """Every relation under the knowledge base's settings (window, threshold, added terms)."""
+    return find_relations(incidents, settings.repeat_window_days, settings.similarity_threshold, settings.terms)

@@ -9,7 +9,7 @@ from .check import CheckResult
 
 
 def text(result: CheckResult) -> str:
-    return "".join(f"{f.path}:{f.line}:{f.col}: {f.level} [{f.rule}] {f.message}\n" for f in result.findings)
+    return "".join(f"{f.as_line()}\n" for f in result.findings)
 
 
 def github(result: CheckResult) -> str:

@@ -6,6 +6,24 @@ from typing import Any
 
 from .model import FrontMatter
 from .settings import Settings
+from .theme_keys import HIDE_VALUES, REFUSED
+
+_LINE = {"type": "string", "pattern": "^[^\\n]{0,300}$"}
+# Keys MkDocs and the theme act on, as the theme-key rule judges them (theme_keys.py).
+THEME_KEY_SCHEMA: dict[str, Any] = {
+    **{key: {"not": {}, "description": f"refused: {why}"} for key, why in REFUSED.items()},
+    "description": {**_LINE, "description": "page description (<meta name=description>)"},
+    "author": {**_LINE, "description": "page author (<meta name=author>)"},
+    "subtitle": _LINE,
+    "hide": {"type": "array", "items": {"enum": sorted(HIDE_VALUES)}},
+    "search": {
+        "type": "object",
+        "properties": {"exclude": {"type": "boolean"}, "boost": {"type": "number", "exclusiveMinimum": 0}},
+        "additionalProperties": False,
+    },
+    "icon": {"type": "string", "pattern": "^[a-z0-9-]+(/[a-z0-9-]+)+$"},
+    "comments": {"type": "boolean"},
+}
 
 SCHEMA_ID = "https://postmortem-kb.dev/schema/postmortem.schema.json"
 
@@ -17,6 +35,7 @@ def front_matter_schema(settings: Settings) -> dict[str, Any]:
     props["severity"]["enum"] = list(settings.severity_names)
     props["root_cause_category"]["examples"] = list(settings.root_cause_categories)
     _declare_extra_keys(schema, settings.extra_keys)
+    props.update(THEME_KEY_SCHEMA)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

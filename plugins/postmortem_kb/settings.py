@@ -8,6 +8,7 @@ No MkDocs import here: the analytics layer and notebooks use it too.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -124,6 +125,14 @@ class Settings:
     # Front-matter keys an organisation adds (top level, or dotted such as `impact.cost_center`):
     # neither unknown-key warnings nor build failures, and allowed by the JSON Schema.
     extra_keys: tuple[str, ...] = ()
+    # Which files MkDocs builds (docs_files.py): docs_dir as an absolute path and mkdocs.yml's
+    # `exclude_docs` + `draft_docs` lines. Read by the CLI; the plugin gets MkDocs' own file list.
+    docs_path: str = ""
+    exclude_docs: str = ""
+    # Month and quarter of an incident: the day timeline.started falls on in this IANA time zone.
+    time_zone: str = "UTC"
+    # Rows added to the term-normalisation table of similar-incident links (terms.py): canonical -> variants.
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Hours from resolution to a Published postmortem, by severity; None: DEFAULT_TARGET_HOURS for the major ones.
     postmortem_target_hours: dict[str, float] | None = None
 
@@ -138,7 +147,22 @@ class Settings:
         return tuple(s.name for s in self.severities)
 
     def is_postmortem_name(self, filename: str) -> bool:
+        """By `file_pattern`; MkDocs renders every Markdown extension, so `x.markdown` is judged as `x.md`
+        would be (a postmortem saved as .markdown was published unchecked)."""
+        stem, ext = os.path.splitext(filename)
+        if ext in MARKDOWN_EXTENSIONS:
+            filename = stem + ".md"
         return _compiled(self.file_pattern).match(filename) is not None
+
+
+# mkdocs.utils.markdown_extensions (MkDocs 1.6); tests compare the two.
+MARKDOWN_EXTENSIONS: tuple[str, ...] = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+
+
+def stem_of(filename: str) -> str:
+    """A postmortem's id (what `related` lists): its file name without the Markdown extension."""
+    stem, ext = os.path.splitext(filename.rsplit("/", 1)[-1])
+    return stem if ext in MARKDOWN_EXTENSIONS else filename.rsplit("/", 1)[-1]
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}

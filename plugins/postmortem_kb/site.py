@@ -22,8 +22,8 @@ from .pages.card import summary_card
 from .pages.process import card_process, process_section
 from .pages.render import Link, Renderer
 from .process import as_of, fix_closed_by
-from .records import Incident
-from .relations import Relation, RepeatGroup, find_relations, is_repeat, repeat_groups, repeat_stems
+from .records import Incident, shown
+from .relations import Relation, RepeatGroup, is_repeat, is_similar, relations_for, repeat_groups, repeat_stems
 from .scaffold import SCHEMA_PATH
 from .schema import front_matter_schema
 from .settings import Settings
@@ -57,9 +57,7 @@ class SitePlan:
     read_history: Callable[[], History] = lambda: NOT_READ
 
     def __post_init__(self) -> None:
-        visible = self.corpus.incidents
-        if self.settings.drafts == "hide":
-            visible = [i for i in visible if i.status != "Draft"]
+        visible = shown(self.corpus.incidents, self.settings.drafts)
         self.incidents = visible
         self.groups = services.by_service(visible)
 
@@ -67,8 +65,7 @@ class SitePlan:
     def all_relations(self) -> list[Relation]:
         """How every incident relates (manual links, repeats, similar incidents); computed once for
         both the similar-incident findings and the pages."""
-        s = self.settings
-        return find_relations(self.corpus.incidents, s.repeat_window_days, s.similarity_threshold)
+        return relations_for(self.corpus.incidents, self.settings)
 
     @cached_property
     def relations(self) -> list[Relation]:
@@ -199,7 +196,7 @@ class SitePlan:
         )
 
     def similar(self) -> Sequence[Relation]:
-        return [r for r in self.relations if r.kind == "similar"]
+        return [r for r in self.relations if is_similar(r)]
 
     def decorate(self, src_uri: str, output: str, link: Link) -> str:
         """Put the summary card (and banners) under a postmortem's title in the finished page.

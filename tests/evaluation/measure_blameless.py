@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from postmortem_kb.rules.blame_subjects import names_from
 from postmortem_kb.rules.blameless import find_blame
 
 HERE = Path(__file__).parent
@@ -28,6 +29,8 @@ class Item:
     label: str  # "blame" | "ok"
     source: str
     kind: str
+    # people the postmortem's front matter would name (`authors`, `roles`): persons wherever they appear
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -50,17 +53,24 @@ class Score:
 
 def load(part: str) -> list[Item]:
     data: dict[str, Any] = yaml.safe_load((HERE / f"blameless.{part}.yaml").read_text(encoding="utf-8"))
-    return [Item(str(d["text"]), str(d["label"]), str(d["source"]), str(d["kind"])) for d in data["items"]]
+    return [Item(str(d["text"]), str(d["label"]), str(d["source"]), str(d["kind"]), _names(d)) for d in data["items"]]
 
 
-def flagged(text: str) -> bool:
-    return any(find_blame(text))
+def _names(item: dict[str, Any]) -> frozenset[str]:
+    values = [str(v) for v in item.get("authors") or []]
+    for value in (item.get("roles") or {}).values() if isinstance(item.get("roles"), dict) else item.get("roles") or []:
+        values.extend(str(v) for v in (value if isinstance(value, list) else [value]))
+    return names_from(tuple(values))
+
+
+def flagged(item: Item) -> bool:
+    return any(find_blame(item.text, item.names))
 
 
 def score(items: list[Item]) -> tuple[Score, list[Item], list[Item]]:
     """The score, the blame sentences missed and the ok sentences flagged."""
-    missed = [i for i in items if i.label == "blame" and not flagged(i.text)]
-    false_alarms = [i for i in items if i.label == "ok" and flagged(i.text)]
+    missed = [i for i in items if i.label == "blame" and not flagged(i)]
+    false_alarms = [i for i in items if i.label == "ok" and flagged(i)]
     blame = sum(i.label == "blame" for i in items)
     ok = len(items) - blame
     result = Score(blame - len(missed), len(false_alarms), len(missed), ok - len(false_alarms))

@@ -38,14 +38,15 @@ def read_action_items(body: Body, problems: list[Problem]) -> list[dict[str, obj
         )
     items = []
     for row in table.items:
-        absent = [c for c in table.columns if c not in row.fields]
+        absent = [c for c in table.columns if c in row.missing]
         if absent:
+            present = [col for key, col in row.cols.items() if key not in row.missing]
             problems.append(
                 warn(
                     "import-table-cells",
                     f"action item row has no cell for {', '.join(absent)}",
                     row.line,
-                    max(row.cols.values(), default=1),
+                    max(present, default=1),
                 )
             )
         items.append(_item(row, problems))

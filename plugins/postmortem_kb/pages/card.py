@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..measures import completion
 from ..records import PHASES, Incident, minutes
-from ..relations import Relation, RepeatGroup
+from ..relations import Relation, RepeatGroup, is_similar
 from .process import CardProcess
 from .render import Link, Renderer, duration, number
 
@@ -119,7 +119,7 @@ def related_incidents(
             reasons.setdefault(other, []).append(rel)
     newest = sorted(reasons, key=lambda stem: (by_stem[stem].date, stem), reverse=True)
     return [
-        RelatedIncident(by_stem[s], [r.reason for r in reasons[s]], all(r.kind == "similar" for r in reasons[s]))
+        RelatedIncident(by_stem[s], [r.reason for r in reasons[s]], all(is_similar(r) for r in reasons[s]))
         for s in newest
     ]
 

@@ -24,8 +24,9 @@ REQUIRED_COLUMNS = ("id", "action", "owner", "priority", "due", "status")
 @dataclass
 class TableItem:
     line: int
-    fields: dict[str, str]  # front-matter key -> cell text ("" when blank)
+    fields: dict[str, str]  # front-matter key -> cell text ("" when blank or missing)
     cols: dict[str, int]
+    missing: tuple[str, ...] = ()  # keys whose cell the row lacks (it has fewer cells than the header)
 
     def position(self, key: str) -> Position:
         return Position(self.line, self.cols.get(key, 1))
@@ -54,9 +55,14 @@ def _read(table: Table, keys: list[str]) -> ActionTable:
     for row in table.rows:
         fields: dict[str, str] = {}
         cols: dict[str, int] = {}
-        for key, cell, col in zip(keys, row.cells, row.cols, strict=False):
+        # A row with fewer cells than the header renders them blank: they are read as blank, so the
+        # rules report them (they were skipped, and blank owners and due dates were published).
+        end = (row.cols[-1] + len(row.cells[-1])) if row.cells else 1
+        cells = [*row.cells, *[""] * (len(keys) - len(row.cells))]
+        columns = [*row.cols, *[end] * (len(keys) - len(row.cols))]
+        for key, cell, col in zip(keys, cells, columns, strict=False):
             if key:
                 fields[key] = cell
                 cols[key] = col
-        items.append(TableItem(row.line, fields, cols))
+        items.append(TableItem(row.line, fields, cols, tuple(k for k in keys[len(row.cells) :] if k)))
     return ActionTable(table.line, [k for k in keys if k], items)

@@ -1,6 +1,6 @@
 """Markdown body -> headings, sections and pipe tables, each with its file line.
 
-Only what the rules need is parsed: ATX headings outside code fences, the
+Only what the rules need is parsed: ATX and setext headings outside code fences, the
 prose lines under each heading, and GitHub-style pipe tables.
 """
 
@@ -14,6 +14,7 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SETEXT = re.compile(r"[=-]+ *$")  # Python-Markdown's underline: no indent, only = or -
 
 
 @dataclass
@@ -78,15 +79,20 @@ def parse_body(text: str, first_line: int) -> Body:
     lines = _mark_code(text, first_line)
     sections: list[Section] = []
     current: Section | None = None
-    for ln in lines:
+    setext = _setext_headings(lines)
+    for index, ln in enumerate(lines):
         # the cheap prefix test skips the regex on the ~90% of lines that are prose
         match = None if ln.in_code or "#" not in ln.text[:4] else _HEADING.match(ln.text)
-        if match is None:
-            if current is not None:
+        if index in setext:
+            level, title = setext[index]
+            section = Section(title, level, ln.number, len(ln.text) - len(ln.text.lstrip()) + 1)
+        elif match is None:
+            if current is not None and index - 1 not in setext:  # an underline is not content
                 current.lines.append(ln)
             continue
-        level = len(match.group(1))
-        section = Section(match.group(2), level, ln.number, match.start(2) + 1)
+        else:
+            level = len(match.group(1))
+            section = Section(match.group(2), level, ln.number, match.start(2) + 1)
         if level <= 2:
             current = section if level == 2 else None
             if level == 2:
@@ -97,6 +103,26 @@ def parse_body(text: str, first_line: int) -> Body:
         elif current is not None:
             current.lines.append(ln)  # H4+ stays part of the enclosing section's text
     return Body(lines, sections)
+
+
+def _setext_headings(lines: list[Line]) -> dict[int, tuple[int, str]]:
+    """Index of each `Title` line underlined with `===` (H1) or `---` (H2) -> (level, title).
+
+    As Python-Markdown reads them (SetextHeaderProcessor): the first line of a block, not
+    indented as code, followed by a line of `=` or `-` only. "Impact" underlined is the Impact
+    section on the page, so the section rules must see it too.
+    """
+    found: dict[int, tuple[int, str]] = {}
+    for i in range(len(lines) - 1):
+        head, under = lines[i], lines[i + 1]
+        if head.in_code or under.in_code or not _SETEXT.match(under.text) or not head.text.strip():
+            continue
+        if head.text.startswith(("    ", "\t")) or (i > 0 and lines[i - 1].text.strip()):
+            continue
+        if _HEADING.match(head.text):
+            continue
+        found[i] = (1 if under.text.startswith("=") else 2, head.text.strip())
+    return found
 
 
 def _mark_code(text: str, first_line: int) -> list[Line]:

@@ -3,12 +3,20 @@
 python-frontmatter discards where things were; validation findings must point at
 the offending key, so the split is done here and YAML is composed into nodes
 (libyaml when available) whose marks give line and column.
+
+The split is MkDocs' own (`mkdocs.utils.meta.YAML_RE`, same delimiters and whitespace rules)
+and the loader is the same libyaml safe loader: the checker must judge the document MkDocs
+renders. When they disagreed (`---\f`, a non-breaking space after the closing `---`), the
+check read front matter that MkDocs rendered as Markdown. Only plain YAML types are accepted
+and aliases are expanded under a bound, so what passes is what every consumer can print.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterator
+import math
+import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +33,14 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
-MAX_NODES = 20_000  # guards against alias bombs; a real postmortem has a few hundred
+# Values after aliases are expanded: a real postmortem has a few hundred, an alias bomb of
+# 2 KB has 9**8. Expansion is counted as it happens, so a bomb stops at the bound.
+MAX_NODES = 20_000
+MAX_DEPTH = 32  # a postmortem nests 3 deep (action_items[0].id); PyYAML recurses per level
+
+# mkdocs.utils.meta.YAML_RE (MkDocs 1.6), copied so the parse layer imports no MkDocs;
+# tests/test_front_matter_split.py fails if the installed MkDocs' pattern ever differs.
+YAML_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
 
 
 class _Constructor(SafeConstructor):
@@ -103,17 +118,58 @@ class FrontMatter:
 
 
 def split(text: str) -> tuple[str, int, str, int]:
-    """Return (yaml text, file line of its first line, body text, file line of body start)."""
+    """Return (yaml text, file line of its first line, body text, file line of body start).
+
+    Exactly MkDocs' split: what MkDocs renders as the page is the body (after its leading
+    blank lines, which MkDocs drops), and a file MkDocs finds no front matter in is refused.
+    """
+    match = YAML_RE.match(text)
+    if match is None:
+        raise _why_not_split(text)
+    end = match.end()
+    return match.group(1), 2, text[end:], text.count("\n", 0, end) + 1
+
+
+def _why_not_split(text: str) -> ParseError:
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        raise ParseError(
+    first = lines[0]
+    if first.startswith("\ufeff"):
+        return ParseError(
             "frontmatter-missing",
-            "no YAML front matter: the file must start with a line '---'",
+            "the file starts with a second byte-order mark before '---'; save it as UTF-8 without it",
         )
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i]), 2, "\n".join(lines[i + 1 :]), i + 2
-    raise ParseError("frontmatter-unclosed", "front matter is never closed: add a line '---' after it")
+    if first.rstrip() != "---" and not first.startswith("---"):
+        return ParseError("frontmatter-missing", "no YAML front matter: the file must start with a line '---'")
+    if first.rstrip(" \t") != "---":
+        return ParseError(
+            "frontmatter-missing",
+            f"the opening '---' is followed by {_odd(first[3:])}; MkDocs reads front matter only when "
+            "'---' is alone on its line (spaces and tabs allowed), and would render this YAML as text",
+        )
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip(" \t") in ("---", "..."):
+            if number == len(lines):  # the last line, with no line break after it
+                return ParseError(
+                    "frontmatter-unclosed",
+                    "the closing '---' must end with a line break; MkDocs would render this YAML as text",
+                    number,
+                )
+            if number == 2:
+                return ParseError("frontmatter-not-mapping", "the front matter is empty", 1)
+        elif line.rstrip() in ("---", "...") or line[:3] in ("---", "..."):
+            return ParseError(
+                "frontmatter-unclosed",
+                f"the closing '{line[:3]}' is followed by {_odd(line[3:])}; MkDocs only closes front matter "
+                "with '---' or '...' alone on a line (spaces and tabs allowed)",
+                number,
+                4,
+            )
+    return ParseError("frontmatter-unclosed", "front matter is never closed: add a line '---' after it")
+
+
+def _odd(rest: str) -> str:
+    shown = rest.rstrip(" \t")[:1] or rest[:1]
+    return f"the character U+{ord(shown):04X} ({shown!r})" if shown else "nothing"
 
 
 def load(yaml_text: str, first_line: int) -> tuple[Any, Positions, list[tuple[Path, str]]]:
@@ -140,45 +196,92 @@ def _key_name(node: Node) -> str:
     return node.value if isinstance(node, ScalarNode) else repr(node.value)
 
 
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_MERGE, _TIMESTAMP = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:timestamp"
+_Y = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ, _MERGE, _TIMESTAMP = (_Y + t for t in ("str", "map", "seq", "merge", "timestamp"))
+# Scalars every consumer (pydantic, JSON, Jinja, the theme) handles as they are.
+_PLAIN_SCALARS = frozenset(_Y + t for t in ("int", "float", "bool", "null"))
 
 
 class _Builder:
-    """Nodes -> Python values in one pass, noting duplicate keys.
+    """Nodes -> plain Python values in one pass, noting duplicate keys.
 
-    Plain strings, mappings and sequences take a fast path; every other tag goes
-    through PyYAML's safe constructor, so values are exactly what safe_load gives.
+    Aliases are expanded (each use is a copy, counted), so no consumer meets a shared or
+    cyclic structure, and expansion stops at MAX_NODES with a located error instead of
+    hanging whoever walks the value next. Tags other than plain scalars, lists and mappings
+    (`!!set`, `!!binary`, `!!python/...`, local tags, merge keys) are refused where they stand.
     """
 
     def __init__(self, positions: Positions) -> None:
         self.positions = positions
         self.constructor = _Constructor()
-        self.built: dict[int, Any] = {}  # aliases share nodes: build each once
         self.count = 0
         self.strings: list[tuple[Path, str]] = []  # every string value, for the text rules
 
     def build(self, node: Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise ParseError("yaml-syntax", f"front matter too large (over {MAX_NODES} YAML nodes)")
+            raise self._error(
+                "yaml-too-large",
+                node,
+                path,
+                f"front matter expands to over {MAX_NODES} values (each `*alias` repeats what it names); "
+                "write the values out",
+            )
+        if len(path) > MAX_DEPTH:
+            raise self._error("yaml-too-large", node, path, f"front matter nests over {MAX_DEPTH} levels deep")
         tag = node.tag
-        if tag == _STR:
-            self.strings.append((path, node.value))
-            return node.value
-        if tag == _TIMESTAMP and isinstance(node, ScalarNode):
-            return self._timestamp(node, path)
-        if id(node) in self.built:
-            return self.built[id(node)]
-        if isinstance(node, MappingNode) and tag == _MAP and not any(k.tag == _MERGE for k, _ in node.value):
-            value: Any = self._mapping(node, path)
-        elif tag == _SEQ:
-            value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        else:
-            value = self.constructor.construct_object(node, deep=True)
-            self.strings.extend(_strings_in(value, path))
-        self.built[id(node)] = value
-        return value
+        if isinstance(node, ScalarNode):
+            if tag == _STR:
+                self.strings.append((path, node.value))
+                return node.value
+            if tag not in _PLAIN_SCALARS and tag != _TIMESTAMP:
+                raise self._refused(node, path)
+            value = self._scalar(node, path)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self._error(
+                    "non-finite-number",
+                    node,
+                    path,
+                    f"`{node.value}` is not a finite number; JSON exports and figures need a real number",
+                )
+            return value
+        if isinstance(node, MappingNode) and tag == _MAP:
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode) and tag == _SEQ:
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        raise self._refused(node, path)
+
+    def _refused(self, node: Node, path: Path) -> ParseError:
+        tag = node.tag
+        name = tag.replace(_Y, "!!") if tag.startswith(_Y) else tag if tag.startswith("!") else f"!<{tag}>"
+        kind = ""
+        if tag in _PLAIN_SCALARS or tag in (_STR, _TIMESTAMP, _MAP, _SEQ):  # a plain tag on the wrong node
+            kind = " on a list" if isinstance(node, SequenceNode) else " on a mapping"
+        return self._error(
+            "yaml-tag",
+            node,
+            path,
+            f"the YAML type `{name}`{kind} is not allowed in front matter; use plain text, numbers, "
+            "true/false, dates, lists and mappings",
+        )
+
+    def _error(self, rule: str, node: Node, path: Path, message: str) -> ParseError:
+        # An expanded alias's node is wherever its anchor was; the top-level key using it says more.
+        at_key = rule == "yaml-too-large" and path
+        mark = self.positions.key(path[:1]) if at_key else self.positions.mark(node)
+        return ParseError(rule, message, mark.line, mark.col)
+
+    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        """An int, float, bool, null or timestamp. An explicit tag on text that is not one
+        (`!!bool maybe`, `!!int ''`) made PyYAML raise KeyError, IndexError or AttributeError: its
+        constructors trust the resolver, which an explicit tag bypasses. Any failure is the value's."""
+        try:
+            if node.tag == _TIMESTAMP:
+                return self._timestamp(node, path)
+            return self.constructor.construct_object(node)
+        except Exception:
+            message = f"invalid YAML in front matter: {node.value!r} is not {node.tag.replace(_Y, '!!')}"
+            raise self._error("yaml-syntax", node, path, message) from None
 
     def _timestamp(self, node: ScalarNode, path: Path) -> Any:
         """ISO forms parse directly; YAML's other spellings go through PyYAML."""
@@ -194,6 +297,9 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                message = "YAML merge keys (`<<`) are not allowed in front matter; write the keys out"
+                raise self._error("yaml-tag", key_node, path, message)
             key = key_node.value if key_node.tag == _STR else self.build(key_node, path)
             if not isinstance(key, Hashable):
                 mark = self.positions.mark(key_node)
@@ -204,26 +310,11 @@ class _Builder:
         return out
 
 
-def _strings_in(value: Any, path: Path, seen: set[int] | None = None) -> Iterator[tuple[Path, str]]:
-    """Strings inside a value PyYAML constructed (tags other than plain map/seq/str)."""
-    seen = set() if seen is None else seen
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, (dict, list)) and id(value) not in seen:
-        seen.add(id(value))
-        if isinstance(value, dict):
-            for key, child in value.items():
-                yield from _strings_in(child, (*path, str(key)), seen)
-        else:
-            for index, child in enumerate(value):
-                yield from _strings_in(child, (*path, index), seen)
-
-
 def parse(text: str) -> tuple[FrontMatter, str, int]:
     yaml_text, first_line, body, body_line = split(text)
     data, positions, strings = load(yaml_text, first_line)
-    if data is None:
-        data = {}
+    if data is None:  # MkDocs then renders the whole file, front matter included, as Markdown
+        raise ParseError("frontmatter-not-mapping", "the front matter is empty", first_line - 1, 1)
     if not isinstance(data, dict):
         raise ParseError(
             "frontmatter-not-mapping",

@@ -26,6 +26,8 @@ def decode(data: bytes) -> str:
 
 
 def normalise_newlines(text: str) -> str:
+    """As MkDocs reads a page (text mode, universal newlines). A byte-order mark is dropped once,
+    when decoding, as MkDocs' `utf-8-sig` does: a second one stays and MkDocs sees no front matter."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.removeprefix("\ufeff")
+    return text

@@ -1,41 +1,20 @@
-"""Action-item quality: specific, verb-first, and (for major incidents) P1 items due soon.
+"""Action-item quality: an action that can be done and closed, and (for major incidents) P1 items due soon.
 
 "Be more careful" or "Investigate" cannot be done and closed; a P1 fix due in three
-months is not treated as a P1.
+months is not treated as a P1. The wording is judged by `action_wording` (its shape,
+not a list of verbs), so any imperative, plan or report of a change passes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..findings import Finding, Position
 from .action_items import parse_date
+from .action_wording import judge
 from .context import Context
-
-VERBS = frozenset(
-    """
-    add adjust adopt alert align allow apply archive assign audit automate backfill block bound build bump cache
-    cap change clarify clean close codify configure consolidate convert create decommission deduplicate define
-    delete deploy deprecate design detect disable document drop enable enforce ensure establish estimate expand
-    expose extend extract fail fix flag gate generate handle harden hire implement import increase index inform issue
-    install instrument integrate introduce inventory isolate keep label limit lint load lock log lower make map
-    mark measure merge migrate mirror monitor move negotiate notify offer onboard page patch pin plan prevent prioritise
-    prioritize provision publish purge raise rate-limit read rebuild record reduce refactor regenerate rehearse
-    reject release remove rename replace replay report require reserve reset resize restore restrict retire
-    retry return review revoke rewrite roll rotate route run sandbox scale schedule scope secure send separate
-    set share shift ship shorten show shut simplify size split stage standardise standardize start stop store
-    streamline switch tag teach template test throttle tighten time track train trigger tune turn unify update
-    upgrade use validate verify version watch write
-    """.split()
-)
-_VAGUE = re.compile(
-    r"^\s*(?:investigate|look\s+into|improve|be\s+(?:more\s+)?careful|pay\s+(?:more\s+)?attention|try\s+to|"
-    r"think\s+about|consider|monitor(?:\s+(?:closely|better|more|it|things|this|the\s+situation))?\s*\.?$)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -57,26 +36,29 @@ def _wording(ctx: Context, item: _Item) -> Iterator[Finding]:
     text = item.action.strip()
     if not text or "{" in text:  # empty or placeholder: other rules report it
         return
-    vague = _VAGUE.match(text)
-    if vague:
+    verdict = judge(text)
+    if verdict is None:
+        return
+    if verdict.verdict == "vague":
         yield ctx.finding(
             "action-item-vague",
             item.action_pos,
-            f"vague action item {text!r}: say what will change and how we will know it is done "
-            '(e.g. "Alert when queue age exceeds 15 minutes")',
+            f"vague action item ({verdict.reason}) {text[:80]!r}: say what will change and how we will know it "
+            'is done (e.g. "Alert when queue age exceeds 15 minutes")',
         )
-        return
-    first = re.split(r"[\s,:;.(]+", text, maxsplit=1)[0].lower()
-    if first not in VERBS:
+    else:
         yield ctx.finding(
             "action-item-verb",
             item.action_pos,
-            f'start the action item with a verb (e.g. "Add", "Alert", "Automate"): {text[:60]!r}',
+            f"not an action ({verdict.reason}) {text[:80]!r}: say what will be done, as a task "
+            '(e.g. "Validate flag payloads against a schema")',
         )
 
 
 def _p1_due(ctx: Context, item: _Item) -> Iterator[Finding]:
     incident = ctx.meta.get("date")
+    if isinstance(incident, dt.datetime):  # a timestamp is reported as an invalid date
+        return
     if not (ctx.severity_is_major() and item.priority == "P1" and item.due and isinstance(incident, dt.date)):
         return
     limit = ctx.settings.p1_due_days

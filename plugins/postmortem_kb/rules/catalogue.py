@@ -89,7 +89,11 @@ RULES: dict[str, RuleInfo] = {
     ),
     "blameless-why-didnt": RuleInfo("warning", '"why didn\'t they ...": asks who, not what', module="rules.blameless"),
     # action-item quality
-    "action-item-verb": RuleInfo("warning", "an action item does not start with a verb", module="rules.action_quality"),
+    "action-item-verb": RuleInfo(
+        "warning",
+        "an action item is not an action (a noun phrase, question or statement)",
+        module="rules.action_quality",
+    ),
     "action-item-vague": RuleInfo(
         "warning",
         'a vague action item ("investigate", "improve", "be more careful" ...)',
@@ -97,5 +101,32 @@ RULES: dict[str, RuleInfo] = {
     ),
     "action-item-p1-due": RuleInfo(
         "warning", "a P1 item of a major incident is due too long after the incident", module="rules.action_quality"
+    ),
+    # hostile and odd input (issue 16)
+    "yaml-tag": RuleInfo(
+        "error",
+        "a YAML type front matter does not use (!!set, !!binary, !!python/..., local tags, merge keys)",
+        module="parsing.front_matter",
+    ),
+    "yaml-too-large": RuleInfo(
+        "error", "aliases expand the front matter past a bound, or it nests too deep", module="parsing.front_matter"
+    ),
+    "non-finite-number": RuleInfo(
+        "error", "`.inf` or `.nan`: not a number JSON exports and figures can hold", module="parsing.front_matter"
+    ),
+    "theme-key": RuleInfo(
+        "error",
+        "a key MkDocs or the theme acts on (template, description, hide, search ...) is refused or malformed",
+        module="rules.theme_keys",
+    ),
+    "unknown-related": RuleInfo(
+        "error",
+        "`related` names a path, a URL, the postmortem itself or a stem no postmortem has",
+        module="rules.links",
+    ),
+    "duplicate-stem": RuleInfo("error", "two postmortems share a file stem (their id)", module="rules.links"),
+    # dates (added for issue 10)
+    "date-mismatch": RuleInfo(
+        "warning", "`date` is neither the UTC nor the local day of timeline.started", module="rules.date_match"
     ),
 }

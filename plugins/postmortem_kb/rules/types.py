@@ -80,7 +80,8 @@ def _finding(ctx: Context, path: Path, error: ErrorDetails) -> Finding:
         return ctx.finding("timestamp-offset", pos, f"`{name}` needs a UTC offset, e.g. 2024-05-01T14:03:00Z or +02:00")
     if kind.startswith(_DATE_ERRORS) or (kind == "value_error" and "date" in str(error.get("msg"))):
         example = "2024-05-01T14:03:00Z" if path[:1] == ("timeline",) else "2024-05-01 (YYYY-MM-DD)"
-        return ctx.finding("invalid-date", pos, f"`{name}` is not a real date; write e.g. {example}")
+        why = str(error.get("msg", "")).removeprefix("Value error, ") if kind == "value_error" else "not a real date"
+        return ctx.finding("invalid-date", pos, f"`{name}` is {why}; write e.g. {example}")
     if kind == "string_pattern_mismatch":
         return ctx.finding("invalid-slug", pos, f"`{name}` must be a lowercase slug like `payments-api`")
     expected = _EXPECTED.get(str(path[-1]) if path else "", _describe(kind))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import KNOWN_KEYS
+from ..theme_keys import THEME_KEYS
 from .context import Context
 
 
@@ -23,10 +24,12 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _mapping(ctx: Context, data: dict[str, object], path: tuple[str | int, ...], kind: str) -> Iterator[Finding]:
     known = KNOWN_KEYS[kind] | _declared(ctx.settings.extra_keys, kind)
+    # keys the theme reads are judged by the theme-key rule, and never suggested for a typo
+    theme = THEME_KEYS if not kind else frozenset()
     prefix = tuple(p for p in path if p != "")
     for key in data:
         key = str(key)
-        if key in known:
+        if key in known or key in theme:
             continue
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(sorted(known))}"

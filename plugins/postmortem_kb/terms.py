@@ -1,0 +1,93 @@
+"""Term normalisation for similar-incident links: different words for one thing meet.
+
+Postmortems written years apart by different people name the same failure differently:
+"regex" and "regular expression", "db" and "database", "cert", "certificate" and "TLS",
+"k8s" and "Kubernetes", "OOM" and "out of memory". Before root-cause text is compared, every
+variant below is rewritten to its canonical term, so TF-IDF sees one word.
+
+The table is data: each row is a canonical term and the words or phrases that mean it.
+Variants are matched case-insensitively on word boundaries; a phrase may use spaces or
+hyphens ("out of memory", "out-of-memory"). Plurals are handled by the stemmer afterwards, so
+list singular forms. A knowledge base adds its own rows with the plugin option `terms`
+(canonical: [variant, ...]) in mkdocs.yml; they extend this table and override a row with the
+same canonical term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+# canonical term -> variants (words or phrases). Canonical terms are single tokens.
+TERMS: dict[str, tuple[str, ...]] = {
+    "regex": ("regular expression", "regexp", "regexes", "regexps", "pcre", "re2"),
+    "backtracking": ("catastrophic backtracking", "backtrack", "redos"),
+    "database": ("db", "dbs", "rdbms", "datastore", "data store"),
+    "certificate": ("cert", "certs", "tls certificate", "ssl certificate", "x509", "x.509", "tls", "ssl"),
+    "kubernetes": ("k8s", "kube"),
+    "config": ("configuration", "configurations", "configs", "cfg", "conf", "settings file"),
+    "oom": (
+        "out of memory",
+        "out-of-memory",
+        "oom-killed",
+        "oomkilled",
+        "oom killer",
+        "memory exhaustion",
+        "memory leak",
+        "leaked memory",
+        "memory pressure",
+    ),
+    "crashloop": (
+        "crash loop",
+        "crash-looping",
+        "crash looping",
+        "crashloopbackoff",
+        "crashed repeatedly",
+        "crash repeatedly",
+        "restart loop",
+    ),
+    "delete": ("remove", "removed", "removal", "deleted", "deletion", "wiped", "rm -rf", "erased"),
+    "healthcheck": ("health check", "health-check", "readiness probe", "liveness probe"),
+    "withdraw": ("withdrew", "withdrawn", "withdrawal", "stopped announcing", "no longer announced"),
+    "dns": ("domain name system", "name resolution", "resolver"),
+    "bgp": ("border gateway protocol", "route announcement", "prefix announcement"),
+    "loadbalancer": ("load balancer", "load-balancer", "lb", "elb", "alb"),
+    "ddos": ("denial of service", "denial-of-service", "dos attack"),
+    "auth": ("authentication", "authn", "login service"),
+    "permission": ("authorization", "authz", "access control", "acl"),
+    "disk": ("storage volume", "ebs volume"),
+    "diskfull": ("disk full", "out of disk", "no space left", "disk space exhaustion", "disk exhaustion"),
+    "replica": ("replication", "read replica", "standby"),
+    "failover": ("fail over", "fail-over", "promotion of the replica"),
+    "cpu": ("cpu usage", "cpu exhaustion", "cpu saturation"),
+    "deploy": ("deployment", "rollout", "roll out", "release"),
+    "expire": ("expired", "expiry", "expiration", "lapsed"),
+    "cron": ("scheduled job", "crontab", "cronjob"),
+    "queue": ("message queue", "mq", "kafka topic"),
+    "cache": ("memcached", "redis cache", "cdn cache"),
+}
+
+
+def normalise(text: str, extra: Mapping[str, Sequence[str]] | None = None) -> str:
+    """Lower-case text with every listed variant rewritten to its canonical term."""
+    pattern, lookup = _compiled(tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
+    if not lookup:
+        return text.lower()
+    return pattern.sub(lambda m: lookup[_key(m.group("term"))], text.lower())
+
+
+def _key(variant: str) -> str:
+    return re.sub(r"[\s-]+", " ", variant.lower())
+
+
+@lru_cache(maxsize=16)
+def _compiled(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {**TERMS, **{canonical.lower(): tuple(variants) for canonical, variants in extra}}
+    table = {canonical: variants for canonical, variants in table.items() if variants}
+    lookup = {_key(v): canonical for canonical, variants in table.items() for v in variants}
+    # Longest first, so "tls certificate" wins over "tls"; spaces match any run of spaces or hyphens.
+    alternatives = sorted(lookup, key=len, reverse=True)
+    body = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in alternatives)
+    # A plural of a variant is the variant: "crash loops", "certs", "regular expressions".
+    return re.compile(rf"(?<![\w.-])(?P<term>{body})(?:e?s)?(?![\w-])"), lookup

@@ -1,0 +1,103 @@
+"""Measure the action-item wording rules on the labelled action items.
+
+    .venv/bin/python tests/evaluation/measure_action_items.py          # dev and test
+    .venv/bin/python tests/evaluation/measure_action_items.py dev -v   # one part, listing every error
+
+An item counts as flagged when `rules.action_wording.judge` finds it vague or not an action (the
+`action-item-vague` and `action-item-verb` findings). A false alarm is a `good` item flagged. Figures
+are given for real items (from public postmortems) and for all items (with the hand-written ones).
+Tune on action_items.dev.yaml only; the test part is held back.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from postmortem_kb.rules.action_wording import judge
+
+HERE = Path(__file__).parent
+PARTS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    label: str  # good | vague | not-action
+    source: str
+
+    @property
+    def real(self) -> bool:
+        return self.source != "handwritten"
+
+
+@dataclass(frozen=True)
+class Score:
+    items: int
+    good: int
+    false_alarms: int  # good items flagged
+    bad: int
+    caught: int  # vague / not-action items flagged
+
+    @property
+    def precision(self) -> float:
+        flagged = self.caught + self.false_alarms
+        return self.caught / flagged if flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.bad if self.bad else 1.0
+
+    @property
+    def false_alarms_per_60(self) -> float:
+        return 60 * self.false_alarms / self.items if self.items else 0.0
+
+
+def load(part: str) -> list[Item]:
+    data: dict[str, Any] = yaml.safe_load((HERE / f"action_items.{part}.yaml").read_text(encoding="utf-8"))
+    return [Item(str(d["text"]), str(d["label"]), str(d["source"])) for d in data["items"]]
+
+
+def flagged(item: Item) -> bool:
+    return judge(item.text) is not None
+
+
+def score(items: list[Item]) -> Score:
+    good = [i for i in items if i.label == "good"]
+    bad = [i for i in items if i.label != "good"]
+    return Score(len(items), len(good), sum(map(flagged, good)), len(bad), sum(map(flagged, bad)))
+
+
+def report(part: str, verbose: bool) -> tuple[Score, Score]:
+    items = load(part)
+    real = score([i for i in items if i.real])
+    every = score(items)
+    for name, s in (("real", real), ("all", every)):
+        print(
+            f"{part} {name}: {s.items} items ({s.good} good, {s.bad} vague/not-action): "
+            f"{s.false_alarms} false alarms ({s.false_alarms_per_60:.2f} per 60), "
+            f"precision {s.precision:.2f}, recall {s.recall:.2f}"
+        )
+    if verbose:
+        for item in items:
+            verdict = judge(item.text)
+            if (verdict is not None) != (item.label != "good"):
+                what = f"flagged {verdict.verdict} ({verdict.reason})" if verdict else "passed"
+                print(f"  [{item.label}] {what}: {item.text[:140]}")
+    return real, every
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", nargs="?", choices=PARTS, help="one part (default: both)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every false alarm and miss")
+    args = parser.parse_args(argv)
+    for part in [args.part] if args.part else PARTS:
+        report(part, args.verbose)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Measure similar-incident links on the labelled incident pairs.
+
+    .venv/bin/python tests/evaluation/measure_pairs.py          # dev and test
+    .venv/bin/python tests/evaluation/measure_pairs.py dev -v   # one part, with every pair's score
+
+All incidents of a part form one corpus (as a knowledge base would); `relations.similar_texts`, the
+function the site and `pmkb check` use, links pairs whose normalised root-cause text reaches the
+default `similarity_threshold`. A pair is predicted `same-class` when its two incidents are linked.
+Tune on pairs.dev.yaml only; the test part is held back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from postmortem_kb.relations import similar_texts
+from postmortem_kb.settings import Settings
+
+HERE = Path(__file__).parent
+PARTS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str  # keys into the part's texts
+    b: str
+    label: str  # same-class | different
+    note: str
+
+
+@dataclass(frozen=True)
+class Score:
+    true_pos: int
+    false_pos: int
+    false_neg: int
+    true_neg: int
+
+    @property
+    def precision(self) -> float:
+        linked = self.true_pos + self.false_pos
+        return self.true_pos / linked if linked else 1.0
+
+    @property
+    def recall(self) -> float:
+        same = self.true_pos + self.false_neg
+        return self.true_pos / same if same else 1.0
+
+
+def load(part: str) -> tuple[dict[str, str], list[Pair]]:
+    data: dict[str, Any] = yaml.safe_load((HERE / f"pairs.{part}.yaml").read_text(encoding="utf-8"))
+    texts: dict[str, str] = {}
+    pairs = []
+    for raw in data["pairs"]:
+        keys = []
+        for side in (raw["a"], raw["b"]):
+            key = f"{side['source']}:{hashlib.sha256(str(side['root_cause']).encode()).hexdigest()[:4]}"
+            texts[key] = str(side["root_cause"])
+            keys.append(key)
+        pairs.append(Pair(keys[0], keys[1], str(raw["label"]), str(raw.get("note", ""))))
+    return texts, pairs
+
+
+def linked(texts: dict[str, str], threshold: float) -> dict[frozenset[str], float]:
+    return {frozenset((x, y)): score for x, y, score, _shared in similar_texts(texts, threshold)}
+
+
+def score(part: str, threshold: float | None = None) -> tuple[Score, list[tuple[Pair, float | None]]]:
+    texts, pairs = load(part)
+    links = linked(texts, Settings().similarity_threshold if threshold is None else threshold)
+    rows = [(p, links.get(frozenset((p.a, p.b)))) for p in pairs]
+    tp = sum(1 for p, s in rows if s is not None and p.label == "same-class")
+    fp = sum(1 for p, s in rows if s is not None and p.label != "same-class")
+    fn = sum(1 for p, s in rows if s is None and p.label == "same-class")
+    return Score(tp, fp, fn, len(rows) - tp - fp - fn), rows
+
+
+def report(part: str, verbose: bool) -> Score:
+    result, rows = score(part)
+    print(
+        f"{part}: {len(rows)} pairs: precision {result.precision:.2f}, recall {result.recall:.2f} "
+        f"(tp {result.true_pos}, fp {result.false_pos}, fn {result.false_neg}, tn {result.true_neg})"
+    )
+    if verbose:
+        texts, _pairs = load(part)
+        every = {frozenset((x, y)): s for x, y, s, _t in similar_texts(texts, 0.0)}
+        for pair, link in rows:
+            raw = every.get(frozenset((pair.a, pair.b)))
+            shown = f"{raw:.3f}" if raw is not None else "not a candidate"
+            mark = "linked" if link is not None else "      "
+            print(f"  {pair.label:10} {mark} {shown:>15}  {pair.a} ~ {pair.b}: {pair.note[:70]}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", nargs="?", choices=PARTS, help="one part (default: both)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="every pair with its cosine")
+    args = parser.parse_args(argv)
+    for part in [args.part] if args.part else PARTS:
+        report(part, args.verbose)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The rules on data they were not written against (tests/evaluation/): the held-back test parts.
+
+The rules were developed on the dev parts only; each test part was measured once, after that
+work. The issue's goals are asserted where they hold. Where a goal is not met the test is an
+expected failure (strict: it fails the suite once the goal is reached, so this file is updated),
+and a second test keeps the figure first measured from getting worse.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from postmortem_kb.pages.handbook import BLAMELESS_ACCURACY
+from postmortem_kb.relations import similar_texts
+
+from .evaluation import measure_action_items, measure_blameless, measure_pairs
+
+EVALUATION = Path(__file__).parent / "evaluation"
+
+GOAL = 0.9  # precision and recall, per set, on the test part
+FALSE_ALARMS_PER_60 = 1.0  # action items: at most one good item flagged per 60 real items
+
+
+def _blameless(part: str) -> measure_blameless.Score:
+    return measure_blameless.score(measure_blameless.load(part))[0]
+
+
+# --- blameless language: test part measured once at precision 0.94, recall 0.90 (60 of 67)
+
+
+def test_blameless_precision_on_the_test_part() -> None:
+    assert _blameless("test").precision >= GOAL
+
+
+@pytest.mark.xfail(strict=True, reason="measured once on the held-back part: recall 60/67 = 0.896, short of 0.9")
+def test_blameless_recall_on_the_test_part_reaches_the_goal() -> None:
+    assert _blameless("test").recall >= GOAL
+
+
+def test_blameless_recall_on_the_test_part_does_not_regress() -> None:
+    assert _blameless("test").true_pos >= 60
+
+
+def test_blameless_dev_part() -> None:
+    score = _blameless("dev")
+    assert score.precision >= GOAL and score.recall >= GOAL
+
+
+# --- action items: test part measured once at 3 false alarms on 80 real items (2.25 per 60)
+
+
+def _items(part: str) -> measure_action_items.Score:
+    return measure_action_items.score([i for i in measure_action_items.load(part) if i.real])
+
+
+def test_action_items_real_set_is_large_and_split_by_source() -> None:
+    parts = {part: measure_action_items.load(part) for part in ("dev", "test")}
+    real = [i for items in parts.values() for i in items if i.real]
+    assert len(real) >= 150
+    sources = {part: {i.source for i in items if i.real} for part, items in parts.items()}
+    assert not sources["dev"] & sources["test"]
+    cited = {s["id"] for s in yaml.safe_load((EVALUATION / "sources-items.yaml").read_text("utf-8"))["sources"]}
+    assert sources["dev"] | sources["test"] <= cited
+
+
+@pytest.mark.xfail(strict=True, reason="measured once on the held-back part: 3 false alarms on 80 real items")
+def test_action_item_false_alarms_on_the_test_part_reach_the_goal() -> None:
+    assert _items("test").false_alarms_per_60 <= FALSE_ALARMS_PER_60
+
+
+def test_action_item_false_alarms_on_the_test_part_do_not_regress() -> None:
+    assert _items("test").false_alarms <= 3
+
+
+def test_action_item_false_alarms_on_the_dev_part() -> None:
+    assert _items("dev").false_alarms_per_60 <= FALSE_ALARMS_PER_60
+
+
+# --- incident pairs: test part measured once with no pair linked (recall 0.00; precision has no links to judge)
+
+
+@pytest.mark.xfail(strict=True, reason="measured once on the held-back part: no same-class pair reaches the threshold")
+def test_similar_incident_links_on_the_test_part_reach_the_goal() -> None:
+    score = measure_pairs.score("test")[0]
+    assert score.recall >= GOAL and score.precision >= GOAL and score.true_pos > 0
+
+
+def test_similar_incident_links_make_no_false_link_on_either_part() -> None:
+    for part in ("dev", "test"):
+        assert measure_pairs.score(part)[0].false_pos == 0, part
+
+
+def test_regex_and_regular_expression_meet() -> None:
+    """The pair the issue names: two regex backtracking outages, "regex" in one, "regular expression" in the
+    other, now share that term (before normalisation they shared none)."""
+    texts, pairs = measure_pairs.load("test")
+    regex = next(p for p in pairs if "backtracking" in p.note)
+    shared = {frozenset((x, y)): terms for x, y, _s, terms in similar_texts(texts, 0.0)}[frozenset((regex.a, regex.b))]
+    assert "regex" in shared
+
+
+def test_the_blameless_guide_quotes_the_measured_test_figures() -> None:
+    items = measure_blameless.load("test")
+    real = [i for i in items if i.source != "handwritten"]
+    hand = [i for i in items if i.source == "handwritten"]
+    rows = [r for r in BLAMELESS_ACCURACY.split("<tr>") if r.startswith("<td>")]
+    for row, subset in zip(rows, (real, hand, items), strict=True):
+        score = measure_blameless.score(subset)[0]
+        blame = score.true_pos + score.false_neg
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        assert cells[1:] == [f"{len(subset)} ({blame} blameful)", f"{score.precision:.2f}", f"{score.recall:.2f}"]
