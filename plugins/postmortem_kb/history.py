@@ -25,13 +25,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .history_replay import Replay, Track, facts
 
 TIMEOUT_SECONDS = 600
+SHALLOW = "shallow clone: fetch the full history (fetch-depth: 0) for process figures"
 
 
 @dataclass(frozen=True)
@@ -110,23 +111,27 @@ class HistoryReader:
     change history, so `mkdocs serve` rebuilds reuse it (keep one reader on the plugin instance)."""
 
     def __init__(self) -> None:
-        self._key: tuple[Path, bytes] | None = None
+        self._key: tuple[Path, str] | None = None
         self._pending = Pending(None, unavailable("not read"))
 
     def start(self, docs_dir: Path) -> Pending:
+        """The pass for the current HEAD: the same Pending (same outcome) while HEAD stays, also
+        when history is not available, so a `mkdocs serve` rebuild sees nothing changed."""
+        folder = docs_dir.resolve()
         try:
             shallow, _, head = _git(docs_dir, ["rev-parse", "--is-shallow-repository", "HEAD"]).partition(b"\n")
         except GitFailed as exc:
-            return Pending(None, unavailable(str(exc)))
+            reason = str(exc)
+            return self._keep((folder, f"unavailable: {reason}"), lambda: Pending(None, unavailable(reason)))
         if shallow.strip() != b"false":
             # a shallow clone's oldest commit is not the file's first one: every figure would be wrong
-            return Pending(
-                None, unavailable("shallow clone: fetch the full history (fetch-depth: 0) for process figures")
-            )
-        key = (docs_dir.resolve(), head.strip())
+            return self._keep((folder, "shallow"), lambda: Pending(None, unavailable(SHALLOW)))
+        return self._keep((folder, head.strip().decode()), lambda: Pending(_spawn(docs_dir)))
+
+    def _keep(self, key: tuple[Path, str], make: Callable[[], Pending]) -> Pending:
         if key != self._key:
             self._pending.cancel()
-            self._pending = Pending(_spawn(docs_dir))
+            self._pending = make()
             self._key = key
         return self._pending
 

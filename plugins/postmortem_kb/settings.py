@@ -133,6 +133,8 @@ class Settings:
     time_zone: str = "UTC"
     # Rows added to the term-normalisation table of similar-incident links (terms.py): canonical -> variants.
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The persistent cache in `.pmkb_cache/` beside mkdocs.yml (cache_store.py), for pmkb check and the build.
+    cache: bool = True
     # Hours from resolution to a Published postmortem, by severity; None: DEFAULT_TARGET_HOURS for the major ones.
     postmortem_target_hours: dict[str, float] | None = None
 
