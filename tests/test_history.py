@@ -376,3 +376,29 @@ def test_stats_json_has_process_rows(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert process["debt"] == []  # both published
     text = CliRunner().invoke(main, ["stats", "-f", str(tmp_path / "mkdocs.yml")])
     assert "Postmortems published within target: 50%; postmortem debt: 0" in text.output
+
+
+def test_a_new_history_pass_remakes_the_pages_that_show_it() -> None:
+    """`mkdocs serve --dirty`: once HEAD moves, the cards and the whole-knowledge-base pages are
+    made again though no file changed (their figures come from the history); while HEAD stays,
+    nothing is."""
+    from postmortem_kb import preview
+    from postmortem_kb.corpus import Corpus
+    from postmortem_kb.history import Pending, unavailable
+    from postmortem_kb.pages.render import Renderer
+    from postmortem_kb.site import SitePlan
+
+    settings = Settings(analytics=False)
+    corpus = Corpus()
+    corpus.entries[NAME] = load_entry(NAME, NAME, postmortem("Published").encode(), settings)
+    same, moved = Pending(None, unavailable("a")), Pending(None, unavailable("a"))
+
+    def plan(pending: Pending) -> tuple[preview.Inputs, set[str]]:
+        site = SitePlan(settings, corpus, dt.date(2025, 11, 26), Renderer(settings), read_history=pending.result)
+        pages = site.generated_pages()
+        return preview.page_inputs(site, pages), set(site.corpus.entries) | set(pages)
+
+    before, keys = plan(same)
+    assert preview.changed(plan(same)[0], before, keys) == set()
+    changed = preview.changed(plan(moved)[0], before, keys)
+    assert {NAME, "incidents.md", "action-items/index.md"} <= changed
