@@ -14,8 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from markupsafe import Markup
+
 from .analytics_api import EXPORT_URIS, SiteAnalytics, load_analytics
 from .corpus import Corpus
+from .feed import atom_feed
 from .history import History, unavailable
 from .pages import action_items, handbook, incidents, repeats, services
 from .pages.card import summary_card
@@ -30,6 +33,8 @@ from .settings import Settings
 
 HOME_MARKER = "<!-- postmortems:charts -->"
 NOT_READ = unavailable("history not read")
+ACTION_ITEMS_CSV = "exports/action-items.csv"
+HOME_URI = "index.md"
 _SLOT = re.compile(r'<div data-pmkb-slot="([a-z-]+)"(?: data-arg="([a-z0-9-]*)")?></div>')
 
 TRENDS_MARKDOWN = """---
@@ -143,6 +148,9 @@ class SitePlan:
             files.update(self.analytics.exports())
         return files
 
+    def feed(self, url_of: Callable[[str], str | None], title: str, site_url: str | None) -> str:
+        return atom_feed(self.incidents, url_of, title=title, site_url=site_url, feed_uri=self.settings.pages.feed)
+
     def fill(self, html: str, link: Link) -> str:
         """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
         if HOME_MARKER in html:
@@ -153,9 +161,21 @@ class SitePlan:
 
     def home(self, link: Link) -> str:
         a = self.analytics
-        if a is None:
-            return ""
-        return self.renderer.render("home", link, empty=a.empty, headline=self._headline(link), charts=a.home_charts())
+        return self.renderer.render(
+            "home",
+            link,
+            empty=a is None or a.empty,
+            headline=self._headline(link),
+            charts=[] if a is None else a.home_charts(),
+            feed_uri=self.settings.pages.feed,
+        )
+
+    def head(self, src_uri: str, output: str, link: Link) -> str:
+        """The home page announces the feed in its <head>, where browsers and feed readers look."""
+        if src_uri != HOME_URI or "</head>" not in output:
+            return output
+        tag = Markup('<link rel="alternate" type="application/atom+xml" title="Postmortems" href="{}">')
+        return output.replace("</head>", str(tag.format(link(self.settings.pages.feed))) + "</head>", 1)
 
     def _headline(self, link: Link) -> str:
         a = self.analytics
@@ -184,7 +204,10 @@ class SitePlan:
         return as_of(self.today)
 
     def action_items_page(self, link: Link) -> str:
-        return action_items.action_items_html(self.incidents, self.renderer, link, self.today, self.history)
+        csv_uri = ACTION_ITEMS_CSV if self.settings.analytics else None
+        return action_items.action_items_html(
+            self.incidents, self.renderer, link, self.today, csv_uri=csv_uri, history=self.history
+        )
 
     def service(self, slug: str, link: Link) -> str:
         members = self.groups.get(slug)
@@ -217,7 +240,8 @@ class SitePlan:
         if end_of_title < 0:
             return output
         cut = end_of_title + len("</h1>")
-        return output[:cut] + card + output[cut:]
+        # str(card): `str + Markup` would escape the whole page (Markup.__radd__ escapes the str).
+        return output[:cut] + str(card) + output[cut:]
 
 
 Slot = Callable[[SitePlan, str, Link], str]
