@@ -1,0 +1,263 @@
+"""Failure classes: two incidents that failed the same way meet even when they share no words.
+
+Term normalisation (`terms.py`) makes "regex" and "regular expression" one word, but two
+expired-certificate outages can still be written with almost no word in common ("the cert
+lapsed" / "HTTPS failed because the TLS certificate was not renewed"), while two unrelated
+outages share "network", "database" or "DNS". A failure class is a specific way of failing,
+drawn from common SRE experience: an expired certificate, catastrophic regex backtracking, a
+command run against the wrong target, a cache stampede, a bad configuration pushed everywhere
+at once. Two incidents that share one are linked as similar (`relations.similar_texts`) with the
+class as the reason.
+
+The table is data, in two levels:
+
+- `CUES`: a cue is a named concept and the words that signal it (a regular expression matched
+  on word starts, on the root-cause text after term normalisation, so "cert" already reads
+  "certificate" and "k8s" "kubernetes").
+- `CLASSES`: a class is a label and one or more alternatives; an alternative is a set of cues
+  that must all appear in **one sentence**. Generic cues ("database", "network") are only ever
+  used together with a specific one, so hard negatives that share generic words stay apart.
+
+The incident's root-cause categories are read as words of every sentence: a postmortem
+categorised `certificate-expiry` or `third-party` supplies those cues. Add a class by adding
+its cues and a row; keep each alternative specific enough that two incidents matching it would
+be called "the same failure" by an on-call engineer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from .terms import normalise
+
+# cue -> regular expression, matched at the start of a word (case-insensitive text, normalised by terms.py)
+CUES: dict[str, str] = {
+    "certificate": r"certificat|cert\b|tls\b|ssl\b|x509",
+    "expire": r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert",
+    "credential": r"token|password|secret|credential|api key|signing key|license|licence|domain regist",
+    "regex": r"regex|regular expression|pattern match",
+    "backtracking": r"backtracking|exponential (?:time|match)|pathological (?:regex|pattern)",
+    "cpu": r"cpu|processor",
+    "exhausted": r"exhaust|saturat|spik|pegged|100 ?%|maxed|starv|ran out|run out|used up|fully consumed",
+    "dns": r"dns|nameserver|name server|domain name",
+    "dns-fault": r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat",
+    "bgp": r"bgp|route announcement|prefix announcement|route leak|route hijack|as path",
+    "withdraw": r"withdraw|stopped announcing|no longer announc|announce",
+    "route": r"route|prefix|ip block|ip range|ip address|advertisement|reachab",
+    "command": r"command|script|playbook|manual(?:ly)? (?:run|ran|execut|step)|console|cli\b|query ran|ran a",
+    "destructive": r"delete|drop|truncat|terminat|shut ?down|decommission|wipe|destroy|purg|took down|take down",
+    "wrong-target": (
+        r"wrong|incorrect|unintend|than intended|not intended|inadvertent|accidental|mistaken|believed|"
+        r"thought (?:it|they|was)|instead of|larger set|more servers|entire|all (?:servers|hosts|instances|nodes)"
+    ),
+    "automation": r"automat|script|cron|scheduled|job\b|jobs\b|tool(?:ing)?\b|workflow|controller|orchestrat",
+    "all-at-once": (
+        r"all regions|every region|multiple regions|across regions|several regions|globally|simultaneous|"
+        r"at the same time|at once|entire fleet|whole fleet|all (?:the )?(?:machines|servers|hosts|clusters|zones)"
+    ),
+    "maintenance": r"maintenance|cleanup|clean up|housekeeping|garbage collect|decommission",
+    "failover": r"failover|promot|split.?brain|fail(?:ed)? back",
+    "primary": r"primar|replica|secondary|leader|master\b|standby",
+    "db": r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard",
+    "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
+    "replication": r"replica|replicat",
+    "lag": r"\blag|behind|delay",
+    "disk": r"disk|drive|ssd|volume|storage device|raid|ebs",
+    "full": r"full\b|filled|fill up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull",
+    "diskfull": r"diskfull",
+    "hw-fault": r"fail|fault|degrad|malfunction|broken|bad sector|i/o error|io error|corrupt|dying|defect",
+    "hardware": r"hardware|disk|drive|ssd|nic\b|network card|memory module|dimm|power supply|raid|controller card",
+    "oom": r"oom",
+    "retry": r"retr(?:y|ies|ied)|reconnect",
+    "storm": r"storm|amplif|flood|thundering herd|herd|stampede|synchroni[sz]ed|all at once",
+    "herd": r"thundering herd|retry storm|stampede",
+    "cache": r"cache|memcache",
+    "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm",
+    "overload": r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout",
+    "quota": r"quota|rate.?limit|throttl|api limit|request limit",
+    "hit-limit": r"exceed|exhaust|hit|reach|trigger|limit|ran out|over\b",
+    "clock": r"clock|ntp|time ?sync|leap|timezone|time zone|daylight saving|dst\b|y2k|2038|epoch",
+    "clock-fault": r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift",
+    "third-party": (
+        r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|external (?:service|dependency|api)|"
+        r"supplier|partner'?s"
+    ),
+    "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable",
+    "migration": r"migrat|backfill|schema change|alter table|reindex|data fix",
+    "data": r"data\b|schema|table|database|rows|records",
+    "config": r"config|feature file|feature flag|flag\b|policy|policies|rule ?set|rules file",
+    "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync",
+    "config-bad": (
+        r"erroneous|bad\b|incorrect|wrong|invalid|faulty|malformed|broken|blank|empty|unexpected|"
+        r"larger.than.expected|doubled|typo|mistake|delete|unintended|triggered the bug|triggered a bug"
+    ),
+    "change": r"change|update|edit|push|rollout|rolled out|deploy",
+    "deploy": r"deploy|release|rollout|rolled out|new version|new build|upgrade",
+    "bad-build": r"regression|broken build|bad build|faulty (?:build|binary|release)|buggy (?:build|release|version)|bad release",
+    "queue": r"queue|kafka|sqs|rabbitmq|message bus",
+    "backlog": r"backlog|pile|build.?up|depth|behind|lag",
+    "contention": r"contention|deadlock|lock wait|lock timeout|row lock|table lock|mutex",
+    "expensive-query": r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1",
+    "power": r"power|electric|utility feed|generator|ups\b|cooling|hvac|overheat|thermal",
+    "power-loss": r"loss|lost|outage|fail|cut|surge|interrupt|trip",
+    "fiber": r"fib(?:er|re)",
+    "cut": r"\bcut|sever|damag|dig",
+    "ddos": r"ddos",
+    "size-limit": r"size limit|hard.?coded limit|limit on the size|maximum size|max size|overflow|int32|2\^31|2,147",
+}
+
+# The cues a root-cause category may supply (what failed, never how): "dependency-failure" names a
+# dependency, but its "failure" must not turn every sentence into an outage.
+CATEGORY_CUES = frozenset(
+    {
+        "certificate",
+        "credential",
+        "regex",
+        "dns",
+        "bgp",
+        "third-party",
+        "config",
+        "deploy",
+        "migration",
+        "disk",
+        "hardware",
+        "oom",
+        "cache",
+        "queue",
+        "quota",
+        "clock",
+        "power",
+        "fiber",
+        "ddos",
+    }
+)
+
+# label -> alternatives; each alternative is a tuple of cue names that must all appear in one sentence
+CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "expired certificate": (("certificate", "expire"),),
+    "expired credential": (("credential", "expire"),),
+    "regex backtracking": (("backtracking",), ("regex", "cpu"), ("regex", "exhausted")),
+    "CPU exhaustion": (("cpu", "exhausted"),),
+    "DNS failure": (("dns", "dns-fault"),),
+    "BGP route withdrawal": (("bgp",), ("withdraw", "route")),
+    "command on the wrong target": (("command", "destructive", "wrong-target"),),
+    "automation acting everywhere at once": (
+        ("automation", "destructive", "all-at-once"),
+        ("maintenance", "automation", "all-at-once"),
+    ),
+    "database failover": (("failover", "primary", "db"), ("partition", "primary", "db")),
+    "replication lag": (("replication", "lag"),),
+    "disk full": (("diskfull",), ("disk", "full")),
+    "hardware failure": (("hardware", "hw-fault"),),
+    "memory exhaustion": (("oom",),),
+    "retry storm": (("herd",), ("retry", "storm")),
+    "cache stampede": (("cache", "cache-empty", "overload"),),
+    "quota or rate limit": (("quota", "hit-limit"),),
+    "clock or time handling": (("clock", "clock-fault"),),
+    "third-party outage": (("third-party", "outage"),),
+    "data migration": (("migration", "data"),),
+    "bad configuration pushed everywhere": (("config", "push", "all-at-once"), ("config", "config-bad", "push")),
+    "faulty configuration change": (("config", "change", "config-bad"),),
+    "bad deploy": (("deploy", "bad-build"),),
+    "queue backlog": (("queue", "backlog"),),
+    "lock contention": (("contention",),),
+    "expensive queries": (("expensive-query",),),
+    "power or cooling loss": (("power", "power-loss"),),
+    "fiber cut": (("fiber", "cut"),),
+    "DDoS attack": (("ddos",),),
+    "size limit exceeded": (("size-limit",),),
+}
+
+_CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
+
+
+def classify(
+    text: str, categories: Sequence[str] = (), terms: Mapping[str, Sequence[str]] | None = None
+) -> frozenset[str]:
+    """The failure classes a root-cause text (and its root-cause categories) names."""
+    if not text:
+        return frozenset()
+    context = _cues(normalise(" ".join(categories).replace("-", " "), terms)) & _CATEGORY_GROUPS
+    alternatives = _compiled()[2]
+    found: set[str] = set()
+    for sentence in _SENTENCE.split(normalise(text, terms)):
+        cues = context | _cues(sentence)
+        found.update(label for label, needed in alternatives if needed <= cues)
+    return frozenset(found)
+
+
+def _cues(text: str) -> set[str]:
+    # One scan finds the word starts where some cue matches; there, one anchored match of optional
+    # lookaheads reads every cue that can start with that letter (cues overlap: "replica" is both a
+    # primary and replication), so a hit costs a few lookaheads, not one per cue.
+    gate, by_letter, _alternatives = _compiled()
+    found: set[str] = set()
+    for hit in gate.finditer(text):
+        at = by_letter[text[hit.start()]].match(text, hit.start())
+        if at is not None:
+            found.update(name for name, value in at.groupdict().items() if value is not None)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[str]], ...]]:
+    gate = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in CUES.values()) + ")")
+    starts = {name: _first_letters(pattern) for name, pattern in CUES.items()}
+    by_letter: dict[str, re.Pattern[str]] = {}
+    for letter in {c for letters in starts.values() for c in letters}:
+        chain = "".join(
+            f"(?=(?P<{_group(name)}>{CUES[name]}))?" for name, letters in starts.items() if letter in letters
+        )
+        by_letter[letter] = re.compile(chain)
+    alternatives = tuple(
+        (label, frozenset(_group(cue) for cue in needed)) for label, options in CLASSES.items() for needed in options
+    )
+    return gate, by_letter, alternatives
+
+
+def _first_letters(pattern: str) -> set[str]:
+    """The characters a cue's match can start with: the first character of each top-level
+    alternative, looking into a leading group and past a leading \\b."""
+    letters: set[str] = set()
+    for option in _split_top(pattern):
+        option = option.removeprefix("\\b")
+        if option.startswith("(?:"):
+            close = _closing(option)
+            letters |= _first_letters(option[3:close])
+            if option[close + 1 : close + 2] in ("?", "*"):
+                letters |= _first_letters(option[close + 2 :])
+        elif option[:1].isalnum() and option[1:2] not in ("?", "*"):
+            letters.add(option[0])
+        else:
+            raise ValueError(f"cue pattern {pattern!r}: each alternative must start with a letter or digit")
+    return letters
+
+
+def _split_top(pattern: str) -> list[str]:
+    parts: list[str] = []
+    depth = last = 0
+    for index, char in enumerate(pattern):
+        if char == "(" and pattern[index - 1 : index] != "\\":
+            depth += 1
+        elif char == ")" and pattern[index - 1 : index] != "\\":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[last:index])
+            last = index + 1
+    return [*parts, pattern[last:]]
+
+
+def _closing(option: str) -> int:
+    depth = 0
+    for index, char in enumerate(option):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index
+    raise ValueError(f"unbalanced group in cue pattern {option!r}")
+
+
+def _group(cue: str) -> str:
+    return re.sub(r"\W", "_", cue)
