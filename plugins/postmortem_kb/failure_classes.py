@@ -113,6 +113,7 @@ CUES: dict[str, str] = {
 CATEGORY_CUES = frozenset(
     {
         "certificate",
+        "expire",
         "credential",
         "regex",
         "dns",
