@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
-from postmortem_kb.failure_classes import CLASSES, CUES, _first_letters, classify
+from postmortem_kb.failure_classes import _REACH, CLASSES, CUES, _first_letters, classify
 from postmortem_kb.relations import similar_texts
 
 SAME = [
@@ -90,3 +92,10 @@ def test_every_class_uses_known_cues_and_every_cue_starts_with_a_letter() -> Non
     assert {cue for options in CLASSES.values() for needed in options for cue in needed} <= set(CUES)
     for pattern in CUES.values():
         assert _first_letters(pattern)
+
+
+def test_no_cue_reads_further_than_the_cached_window() -> None:
+    """Cues are cached by the text from a word start up to _REACH characters: every cue must fit."""
+    parser = importlib.import_module("re._parser")  # the regex parser: the longest string a pattern can match
+    for name, pattern in CUES.items():
+        assert parser.parse(pattern).getwidth()[1] < _REACH, name

@@ -171,6 +171,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "size limit exceeded": (("size-limit",),),
 }
 
+_REACH = 40  # no cue pattern reads further than this from its start (a test checks the longest example)
 _CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
 
@@ -194,13 +195,18 @@ def _cues(text: str) -> set[str]:
     # One scan finds the word starts where some cue matches; there, one anchored match of optional
     # lookaheads reads every cue that can start with that letter (cues overlap: "replica" is both a
     # primary and replication), so a hit costs a few lookaheads, not one per cue.
-    gate, by_letter, _alternatives = _compiled()
     found: set[str] = set()
-    for hit in gate.finditer(text):
-        at = by_letter[text[hit.start()]].match(text, hit.start())
-        if at is not None:
-            found.update(name for name, value in at.groupdict().items() if value is not None)
+    for hit in _compiled()[0].finditer(text):
+        found.update(_cues_at(text[hit.start() : hit.start() + _REACH]))
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _cues_at(window: str) -> tuple[str, ...]:
+    # Cues at a word start depend only on the next _REACH characters, and the same words recur
+    # across postmortems: caching by that window makes the lookaheads rare.
+    at = _compiled()[1][window[0]].match(window)
+    return () if at is None else tuple(name for name, value in at.groupdict().items() if value is not None)
 
 
 @lru_cache(maxsize=1)
