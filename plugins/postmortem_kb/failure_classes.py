@@ -95,7 +95,10 @@ CUES: dict[str, str] = {
     ),
     "change": r"change|update|edit|push|rollout|rolled out|deploy",
     "deploy": r"deploy|release|rollout|rolled out|new version|new build|upgrade",
-    "bad-build": r"regression|broken build|bad build|faulty (?:build|binary|release)|buggy (?:build|release|version)|bad release",
+    "bad-build": (
+        r"regression|broken build|bad build|faulty (?:build|binary|release)|buggy (?:build|release|version)|"
+        r"bad release"
+    ),
     "queue": r"queue|kafka|sqs|rabbitmq|message bus",
     "backlog": r"backlog|pile|build.?up|depth|behind|lag",
     "contention": r"contention|deadlock|lock wait|lock timeout|row lock|table lock|mutex",

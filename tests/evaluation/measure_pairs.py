@@ -5,7 +5,8 @@
 
 All incidents of a part form one corpus (as a knowledge base would); `relations.similar_texts`, the
 function the site and `pmkb check` use, links pairs whose normalised root-cause text reaches the
-default `similarity_threshold` or that share a failure class (read from the text and the root-cause category). A pair is predicted `same-class` when its two incidents are linked.
+default `similarity_threshold` or that share a failure class (read from the text and the root-cause
+category). A pair is predicted `same-class` when its two incidents are linked.
 Tune on pairs.dev.yaml only; the test part is held back.
 """
 

@@ -338,11 +338,11 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         'Make the system the subject: "A deploy introduced a regression that our checks did not catch."',
         "Alice broke production with a bad deploy.",
         _trigger(
-            "forgot forget forgets forgotten neglected overlooked botched fumbled mistyped fat fingered messed screwed "
-            "broke ignored missed skipped rushed failed caused pushed dropped made never chose decided opted accidentally "
-            "mistakenly carelessly wrongly recklessly hastily sloppily inadvertently erroneously blindly without fault mistake error typo oversight blunder "
-            "negligence carelessness slip careless sloppy hasty hurried untested reckless bad broken faulty mistaken "
-            "wrong"
+            "forgot forget forgets forgotten neglected overlooked botched fumbled mistyped fat fingered messed "
+            "screwed broke ignored missed skipped rushed failed caused pushed dropped made never chose decided "
+            "opted accidentally mistakenly carelessly wrongly recklessly hastily sloppily inadvertently "
+            "erroneously blindly without fault mistake error typo oversight blunder negligence carelessness slip "
+            "careless sloppy hasty hurried untested reckless bad broken faulty mistaken wrong"
         ),
     ),
     BlamelessRule(
