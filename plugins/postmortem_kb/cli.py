@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from . import repo_init, scaffold, step_summary
+from .cache_store import open_store
 from .changes import GitError, changed_files
-from .check import CheckResult, check_paths, find_postmortems
+from .check import CheckResult, check_paths, find_postmortems, has_postmortems
 from .config import ConfigError, LoadedConfig, load_settings
 from .discovery import find_config_file, relative
 from .gate import only_changed
@@ -63,8 +64,15 @@ def main() -> None:
     help="Report only postmortems added or modified since REF (its merge base with HEAD); "
     "the whole corpus is still loaded.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the cache in .pmkb_cache/ (also PMKB_NO_CACHE=1, or the plugin option cache: false).",
+)
 @config_option
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, changed_since: str | None, config_file: Path | None) -> None:
+def check(
+    paths: tuple[Path, ...], fmt: str, strict: bool, changed_since: str | None, no_cache: bool, config_file: Path | None
+) -> None:
     """Validate postmortems against the template.
 
     With no PATH, every postmortem under mkdocs.yml's docs_dir is checked.
@@ -86,10 +94,18 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, changed_since: str | 
             raise UsageFailure(f"docs_dir {relative(loaded.docs_dir)} from {loaded.config_file} does not exist")
         paths = (relative(loaded.docs_dir),)
     corpus_dir = relative(loaded.docs_dir) if loaded.config_file is not None else None
-    if whole_kb and corpus_dir is not None and not find_postmortems(corpus_dir, loaded.settings):
+    if whole_kb and corpus_dir is not None and not has_postmortems(corpus_dir, loaded.settings):
         result = CheckResult()  # day 0: a new knowledge base with no postmortems yet is not an error
     else:
-        result = check_paths(list(paths), loaded.settings, corpus_dir)
+        base = loaded.config_file.parent if loaded.config_file is not None else Path.cwd()
+        store = open_store(base, loaded.settings, no_cache=no_cache)
+        try:
+            result = check_paths(
+                list(paths), loaded.settings, corpus_dir, store, whole_corpus=changed_since is not None
+            )
+        finally:
+            if store is not None:
+                store.close()
     if changed_since is not None:
         result = _only_changed(result, changed_since, list(paths), loaded.settings)
     fail_on = effective_fail_on(loaded.settings.fail_on, strict=strict)

@@ -125,6 +125,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     extra_keys = c.ListOfItems(c.Type(str), default=[])
     time_zone = TimeZoneOption(default="UTC")
     terms = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
+    cache = c.Type(bool, default=True)
 
 
 def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Settings:
@@ -148,6 +149,7 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         extra_keys=tuple(config.extra_keys),
         time_zone=config.time_zone,
         terms={k: tuple(v) for k, v in config.terms.items()},
+        cache=config.cache,
     )
 
 

@@ -8,15 +8,16 @@ keeps one on its instance across `mkdocs serve` rebuilds (MkDocs keeps a plugin 
 from __future__ import annotations
 
 import errno
-import hashlib
 import multiprocessing as mp
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+from .cache_store import Store, digest
 from .evaluate import evaluate_bytes
 from .findings import Finding, Position
 from .records import Incident, incident_from
@@ -47,21 +48,26 @@ class Corpus:
 
 
 class EntryCache:
-    """Entries by (settings, path, content hash); cleared when it grows past `limit`."""
+    """Entries by (settings, src_uri, path, content digest), in memory; cleared past `limit`."""
 
     def __init__(self, limit: int = 50_000) -> None:
         self.limit = limit
         self._entries: dict[tuple[int, str, str, str], Entry] = {}
 
     def get(self, src_uri: str, display_path: str, data: bytes, settings: Settings) -> Entry:
-        key = (hash(repr(settings)), src_uri, display_path, hashlib.sha1(data).hexdigest())
-        entry = self._entries.get(key)
-        if entry is None:
-            entry = load_entry(src_uri, display_path, data, settings)
-            if len(self._entries) >= self.limit:
-                self._entries.clear()
-            self._entries[key] = entry
-        return entry
+        found = self.find(src_uri, display_path, digest(data), settings)
+        if found is None:
+            found = load_entry(src_uri, display_path, data, settings)
+            self.put(src_uri, display_path, digest(data), settings, found)
+        return found
+
+    def find(self, src_uri: str, display_path: str, content_digest: str, settings: Settings) -> Entry | None:
+        return self._entries.get((hash(repr(settings)), src_uri, display_path, content_digest))
+
+    def put(self, src_uri: str, display_path: str, content_digest: str, settings: Settings, entry: Entry) -> None:
+        if len(self._entries) >= self.limit:
+            self._entries.clear()
+        self._entries[(hash(repr(settings)), src_uri, display_path, content_digest)] = entry
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -80,17 +86,41 @@ PARALLEL_FROM = 400  # files; below this, starting worker processes costs more t
 
 
 def read_entries(
-    jobs: Sequence[Job], settings: Settings, cache: EntryCache | None = None, *, parallel: bool = False
-) -> list[Entry]:
+    jobs: Sequence[Job], settings: Settings, cache: EntryCache | None = None, *, parallel: bool = False,
+    store: Store | None = None, verify: bool = False,
+) -> list[Entry]:  # fmt: skip
     """Entries of many files, on every core when `parallel` and there are many: each file is judged
     on its own. Workers are forked, which only a single-threaded caller may ask for (`pmkb check`,
-    `mkdocs build`; never `mkdocs serve`, which runs a server thread and has the cache instead)."""
+    `mkdocs build`; never `mkdocs serve`, which runs a server thread and has the cache instead).
+    With a persistent `store`, files judged before are taken from it (`stored_entries`); `verify`
+    reads every file to learn its content digest instead of trusting unchanged size and mtime."""
+    if store is not None:
+        from .stored_entries import read_stored
+
+        return read_stored(jobs, settings, cache, store, parallel=parallel, verify=verify)
+    return parallel_map(_worker_entry, jobs, settings, parallel, lambda job: _read_entry(job, settings, cache))
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def parallel_map(
+    worker: Callable[[T], R], items: Sequence[T], settings: Settings, parallel: bool, serial: Callable[[T], R]
+) -> list[R]:
+    """`worker` over `items` in forked processes that hold `settings` (see `read_entries`), or
+    `serial` in this process when not `parallel` or too few items to repay starting workers."""
     workers = min(os.cpu_count() or 1, 8)
-    if not parallel or len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [_read_entry(job, settings, cache) for job in jobs]
+    if not parallel or len(items) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [serial(item) for item in items]
     context = mp.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_settings, initargs=(settings,)) as pool:
-        return list(pool.map(_worker_entry, jobs, chunksize=64))
+        return list(pool.map(worker, items, chunksize=64))
+
+
+def worker_settings() -> Settings:
+    """The settings a forked worker was started with."""
+    return _WORKER_SETTINGS
 
 
 _WORKER_SETTINGS = Settings()  # set once in each forked worker, not sent with every file
@@ -129,7 +159,7 @@ def _entry(src_uri: str, name: str, data: bytes, settings: Settings, cache: Entr
 
 def collect(
     jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes]], settings: Settings,
-    cache: EntryCache | None = None, *, parallel: bool = False,
+    cache: EntryCache | None = None, *, parallel: bool = False, store: Store | None = None,
 ) -> Corpus:  # fmt: skip
     """A corpus of files on disk (`jobs`, read in parallel when asked and many) and of in-memory
     contents (src_uri, display path, bytes)."""
@@ -137,7 +167,7 @@ def collect(
     for src_uri, display_path, data in contents:
         corpus.entries[src_uri] = _entry(src_uri, display_path, data, settings, cache)
     for (src_uri, _name, _path), entry in zip(
-        jobs, read_entries(jobs, settings, cache, parallel=parallel), strict=True
+        jobs, read_entries(jobs, settings, cache, parallel=parallel, store=store), strict=True
     ):
         corpus.entries[src_uri] = entry
     return corpus

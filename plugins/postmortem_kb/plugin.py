@@ -18,7 +18,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import palette
+from . import palette, preview
+from .cache_store import Store, open_store
 from .clock import ClockError, today
 from .config import PostmortemsConfig, to_settings
 from .corpus import EntryCache, collect
@@ -49,9 +50,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.cache = EntryCache()  # kept across serve rebuilds: only changed files are judged again
         self.plan: SitePlan | None = None
         self.files: Files | None = None
+        self.store: Store | None = None  # the persistent cache, shared with `pmkb check`
+        self._store_for: tuple[str, Settings] | None = None
+        self.dirty = False
+        self._renderer: tuple[tuple[Settings, list[str]], Renderer] | None = None  # templates compiled once
+        self._inputs: preview.Inputs = {}  # what each page was made from in the previous serve rebuild
+        self._last_exports: tuple[object, dict[str, str]] | None = None
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -74,13 +82,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # pages another plugin generated have no file to read: their content is judged directly
         contents = ((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems if f not in on_disk)
         # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
-        corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve")
-        renderer = Renderer(self.settings, [str(d) for d in config.theme.dirs])
+        store = self._open_store(root)
+        corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve", store=store)
         try:
             day = today()
         except ClockError as exc:
             raise PluginError(f"postmortems: {exc}") from None
-        self.plan = SitePlan(self.settings, corpus, day, renderer)
+        self.plan = SitePlan(self.settings, corpus, day, self._renderer_for(config))
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         cross = [
@@ -100,9 +108,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             elif file.inclusion is InclusionLevel.INCLUDED:
                 # Out of the navigation: a nav listing 10,000 postmortems on every page makes builds quadratic.
                 file.inclusion = InclusionLevel.NOT_IN_NAV
-        for src_uri, (markdown, in_nav) in self.plan.generated_pages().items():
+        generated = self.plan.generated_pages()
+        for src_uri, (markdown, in_nav) in generated.items():
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             _add(files, File.generated(config, src_uri, content=markdown, inclusion=inclusion))
+        if self.command == "serve" and self.dirty:
+            inputs = preview.page_inputs(self.plan, generated)
+            _choose_rebuilt(files, set(self.plan.corpus.entries), set(generated), inputs, self._inputs)
+            self._inputs = inputs
         for src_uri, name in ASSETS.items():
             content = resources.files("postmortem_kb").joinpath(f"assets/{name}").read_bytes()
             _add(files, File.generated(config, src_uri, content=content))
@@ -110,10 +123,35 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if self.settings.analytics:
             # plotly.js from the plotly package itself: the site never fetches it from a CDN
             _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
-        for src_uri, text in self.plan.exports().items():
+        for src_uri, text in self._exports(self.plan).items():
             _add(files, File.generated(config, src_uri, content=text))
         self.files = files
         return files
+
+    def _exports(self, plan: SitePlan) -> dict[str, str]:
+        """The data exports, made again in a serve rebuild only when what they show changed."""
+        if self.command != "serve":
+            return plan.exports()
+        inputs = preview.corpus_inputs(plan)
+        if self._last_exports is None or self._last_exports[0] != inputs:
+            self._last_exports = (inputs, plan.exports())
+        return self._last_exports[1]
+
+    def _renderer_for(self, config: MkDocsConfig) -> Renderer:
+        key = (self.settings, [str(d) for d in config.theme.dirs])
+        if self._renderer is None or self._renderer[0] != key:
+            # Jinja re-reads a template whose file changed, so keeping the environment is safe.
+            self._renderer = (key, Renderer(self.settings, key[1]))
+        return self._renderer[1]
+
+    def _open_store(self, root: str) -> Store | None:
+        """One connection for the plugin's life (all serve rebuilds), reopened when settings change."""
+        if self._store_for != (root, self.settings):
+            if self.store is not None:
+                self.store.close()
+            self.store = open_store(Path(root or "."), self.settings)
+            self._store_for = (root, self.settings)
+        return self.store
 
     @event_priority(50)  # before mkdocs-material's tags plugin reads the tags
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -133,6 +171,30 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if self.plan is None or self.files is None:
             return output
         return self.plan.decorate(page.file.src_uri, output, _linker(self.files, page))
+
+
+def _choose_rebuilt(
+    files: Files, postmortems: set[str], generated: set[str], inputs: preview.Inputs, before: preview.Inputs
+) -> None:
+    """For a dirty serve rebuild (preview.py): postmortem pages whose card changed are rebuilt though
+    their file did not change, generated pages made from unchanged inputs are kept, and every other
+    page is rebuilt. MkDocs asks `File.is_modified()`; the answer is set on each File of this build."""
+    changed = preview.changed(inputs, before, postmortems | generated)
+    for file in files.documentation_pages():
+        uri = file.src_uri
+        if uri in generated:
+            if uri not in changed:
+                file.is_modified = _kept  # type: ignore[method-assign]
+        elif uri not in postmortems or uri in changed:
+            file.is_modified = _remade  # type: ignore[method-assign]
+
+
+def _kept() -> bool:
+    return False
+
+
+def _remade() -> bool:
+    return True
 
 
 def _linker(files: Files, page: Page) -> Link:

@@ -105,6 +105,34 @@ def tokens(
     return out
 
 
+TermCounts = tuple[Counter[str], dict[str, str]]
+_TERM_COUNTS: dict[tuple[str, object], TermCounts] = {}  # `mkdocs serve` compares the same texts every rebuild
+_TERM_COUNTS_LIMIT = 50_000
+
+
+def term_counts(text: str, terms: Mapping[str, Sequence[str]] | None = None) -> TermCounts:
+    """Stemmed term counts of a text in first-seen order, and the word first seen for each stem.
+    Memoised; callers must not mutate them."""
+    key = (text, _terms_key(terms))
+    found = _TERM_COUNTS.get(key)
+    if found is None:
+        surface: dict[str, str] = {}
+        found = (Counter(tokens(text, surface, terms)), surface)
+        remember_term_counts(text, terms, found)
+    return found
+
+
+def remember_term_counts(text: str, terms: Mapping[str, Sequence[str]] | None, counts: TermCounts) -> None:
+    """Term counts made elsewhere (the worker process that judged the file), for `term_counts`."""
+    if len(_TERM_COUNTS) >= _TERM_COUNTS_LIMIT:
+        _TERM_COUNTS.clear()
+    _TERM_COUNTS[(text, _terms_key(terms))] = counts
+
+
+def _terms_key(terms: Mapping[str, Sequence[str]] | None) -> object:
+    return tuple(sorted((k, tuple(v)) for k, v in terms.items())) if terms else None
+
+
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     """A light suffix stripper: "certificates"/"certificate", "throttled"/"throttle" meet."""
@@ -167,7 +195,12 @@ def similar_texts(
     shared list and add CLASS_WEIGHT to the score, so the default threshold links them whatever
     the wording."""
     surface: dict[str, str] = {}
-    docs = {key: Counter(tokens(text, surface, terms)) for key, text in texts.items() if text}
+    docs: dict[str, Counter[str]] = {}
+    for key, text in texts.items():
+        if text:
+            docs[key], own = term_counts(text, terms)
+            for stem, word in own.items():  # the word first seen in the first text having it
+                surface.setdefault(stem, word)
     if len(docs) < 2:
         return
     df: Counter[str] = Counter(term for counts in docs.values() for term in counts)

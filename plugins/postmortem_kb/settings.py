@@ -132,6 +132,8 @@ class Settings:
     time_zone: str = "UTC"
     # Rows added to the term-normalisation table of similar-incident links (terms.py): canonical -> variants.
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The persistent cache in `.pmkb_cache/` beside mkdocs.yml (cache_store.py), for pmkb check and the build.
+    cache: bool = True
 
     @property
     def severity_names(self) -> tuple[str, ...]:

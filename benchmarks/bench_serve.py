@@ -1,0 +1,162 @@
+"""The author's preview loop: an edit to one postmortem until `mkdocs serve` shows it, against a full build.
+
+On N synthetic postmortems (default 1,000), in one run:
+- `mkdocs build` of the site with the plugin (trends and charts on), best of --repeat, without
+  the cache and with a warm one (the reference: the faster of the two);
+- for each serve mode, `mkdocs serve` started once; then --edits times: change one postmortem's
+  title, severity and `related` list, and poll until its served page shows the new title and
+  the link to the newly related incident, the incidents list shows the new title, and the
+  trends page is rebuilt (its HTML changed). The time from the write to all of that is the
+  edit-to-visible latency; the best and the median are reported.
+
+    python benchmarks/bench_serve.py --count 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+from bench_build import CONFIG  # noqa: E402
+from generate import generate  # noqa: E402
+
+MODES = {"serve --dirty": ["--dirty"], "serve": []}
+
+
+def prepare(root: Path, count: int) -> list[Path]:
+    if root.exists():
+        shutil.rmtree(root)
+    paths = generate(count, root / "docs")
+    (root / "docs" / "index.md").write_text("# Benchmark\n")
+    (root / "mkdocs.yml").write_text(CONFIG.format(site_dir="site", extra="  - postmortems"))
+    return paths
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def full_build(root: Path, *, cached: bool) -> float:
+    start = time.perf_counter()
+    extra = {} if cached else {"PMKB_NO_CACHE": "1"}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"],
+        cwd=root, env={**env(), **extra}, capture_output=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.decode()[-2000:])
+    return time.perf_counter() - start
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def page_url(base: str, path: Path) -> str:
+    return f"{base}/{path.stem}/"
+
+
+def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int) -> list[float]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}", *flags]
+    server = subprocess.Popen(cmd, cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 600
+        while fetch(f"{base}/incidents/") is None:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("mkdocs serve did not come up")
+            time.sleep(0.2)
+        time.sleep(2)  # let the watcher settle after the first build
+        out = []
+        for n in range(edits):
+            target, other = paths[10 + n], paths[500 + n]
+            text = target.read_text(encoding="utf-8")
+            token = f"Edited{n}x{time.time_ns()}"
+            old_trends = fetch(f"{base}/trends/")
+            edited = re.sub(r'^title: "', f'title: "{token} ', text, count=1, flags=re.M)
+            edited = re.sub(r"^severity: SEV\d", "severity: SEV1", edited, count=1, flags=re.M)
+            edited = re.sub(r"^related: \[", f"related: [{other.stem}, ", edited, count=1, flags=re.M)
+            if "related: [" not in edited:
+                edited = edited.replace("\ndetection:", f"\nrelated: [{other.stem}]\ndetection:", 1)
+            start = time.perf_counter()
+            target.write_text(edited, encoding="utf-8")
+            while True:
+                page = fetch(page_url(base, target)) or ""
+                if token in page and f"{other.stem}/" in page:
+                    listing = fetch(f"{base}/incidents/") or ""
+                    trends = fetch(f"{base}/trends/")
+                    if token in listing and trends is not None and trends != old_trends:
+                        break
+                if time.perf_counter() - start > 300:
+                    raise SystemExit(f"edit {n} not visible after 300 s")
+                time.sleep(0.02)
+            out.append(time.perf_counter() - start)
+            time.sleep(1)
+        return out
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    root = args.out / f"serve-{args.count}"
+    paths = prepare(root, args.count)
+    uncached, warm = float("inf"), float("inf")
+    for _ in range(args.repeat):
+        uncached = min(uncached, full_build(root, cached=False))
+        warm = min(warm, full_build(root, cached=True))  # the first fills the cache
+    # The stricter reference: a full build that takes every postmortem's findings from the cache.
+    build = warm
+    print(f"mkdocs build, full, without the cache: {uncached:.2f} s", flush=True)
+    print(f"mkdocs build, full, warm cache:        {warm:.2f} s (the reference below)", flush=True)
+    result: dict[str, object] = {"count": args.count, "build_seconds": build, "build_uncached_seconds": uncached}
+    for mode in args.modes:
+        runs = serve_latencies(root, paths, MODES[mode], args.edits)
+        best, median = min(runs), statistics.median(runs)
+        result[mode] = {"runs": runs, "best": best, "median": median}
+        print(
+            f"mkdocs {mode:14} edit visible after: best {best:.2f} s ({best / build:.3f}x build), "
+            f"median {median:.2f} s ({median / build:.3f}x build)",
+            flush=True,
+        )
+    (args.out / f"serve-{args.count}.json").write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

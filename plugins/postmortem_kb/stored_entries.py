@@ -1,0 +1,147 @@
+"""Checked postmortems through the persistent cache (`cache_store`): judge only what is new.
+
+A file's digest comes from the cache when its size, mtime and inode are unchanged, else from
+reading it; its entry comes from the in-memory cache, then the persistent one, else it is
+judged (in worker processes when many) and stored. Files are judged from the very bytes that
+were hashed, so an entry is never stored under the digest of other content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import entry_codec
+from .cache_store import Store, digest
+from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, read_regular, worker_settings
+from .relations import TermCounts, remember_term_counts, term_counts
+from .settings import Settings
+
+Item = tuple[Job, bytes | None]  # a file and its content, when already read
+
+
+def read_stored(
+    jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
+    verify: bool = False,
+) -> list[Entry]:  # fmt: skip
+    pairs = read_with_digests(jobs, settings, cache, store, parallel=parallel, verify=verify)
+    return [entry for entry, _digest in pairs]
+
+
+def read_with_digests(
+    jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
+    verify: bool = False,
+) -> list[tuple[Entry, str]]:  # fmt: skip
+    """Entries with the digest of the content each was judged from ("" for unreadable files)."""
+    out: list[Entry | None] = [None] * len(jobs)
+    digests: list[str] = [""] * len(jobs)
+    contents: dict[int, bytes | None] = {}  # None: a worker reads and hashes the file
+    stats: dict[int, os.stat_result] = {}
+    # An empty cache has nothing to look up: the workers read and hash the files as they judge them.
+    cold = store.is_empty()
+    for index, job in enumerate(jobs):
+        src_uri, name, path = job
+        try:
+            st = os.stat(path)
+            if cold:
+                stats[index], contents[index] = st, None
+                continue
+            found, data = file_digest(store, name, path, st, verify=verify)
+            if data is not None:
+                contents[index] = data
+        except OSError:
+            out[index] = _read_entry(job, settings, None)  # reports why it cannot be read
+            continue
+        digests[index] = found
+        if cache is not None:
+            out[index] = cache.find(src_uri, name, found, settings)
+    wanted = [i for i, entry in enumerate(out) if entry is None and digests[i]]
+    stored = store.entries((jobs[i][1], digests[i]) for i in wanted)
+    for index in wanted:
+        src_uri, name, _path = jobs[index]
+        text = stored.get((name, digests[index]))
+        if text is not None:
+            out[index] = _decode(text, name, src_uri)
+    misses: list[int] = []
+    for index in (i for i, entry in enumerate(out) if entry is None):
+        if index not in contents:
+            try:
+                data = contents[index] = read_regular(jobs[index][2])
+            except OSError:
+                out[index] = _read_entry(jobs[index], settings, None)
+                continue
+            digests[index] = digest(data)
+        misses.append(index)
+    items = [(jobs[i], contents[i]) for i in misses]
+    judged = parallel_map(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
+    new_rows = []
+    for index, (judged_entry, text, found, counts) in zip(misses, judged, strict=True):
+        out[index] = judged_entry
+        if counts is not None and judged_entry.incident is not None:
+            remember_term_counts(judged_entry.incident.rca_text, settings.terms, counts)
+        if index in stats and found:
+            digests[index] = found
+            store.record_digest(jobs[index][1], stats[index], found)
+        if text is not None and digests[index]:
+            new_rows.append((jobs[index][1], digests[index], text))
+    if cache is not None:
+        for index, job in enumerate(jobs):
+            done_entry = out[index]
+            if done_entry is not None and digests[index]:
+                cache.put(job[0], job[1], digests[index], settings, done_entry)
+    store.write(new_rows)
+    for index, maybe in enumerate(out):
+        if maybe is not None and digests[index]:
+            store.seen.add((jobs[index][1], digests[index]))
+    done = [(e, d) for e, d in zip(out, digests, strict=True) if e is not None]
+    assert len(done) == len(jobs)  # every job got an entry: stored, judged or unreadable
+    return done
+
+
+def file_digest(
+    store: Store, name: str, path: Path, st: os.stat_result | None = None, *, verify: bool = False
+) -> tuple[str, bytes | None]:
+    """The file's content digest, and its bytes when it had to be read. Raises OSError."""
+    st = st or os.stat(path)
+    found = None if verify else store.known_digest(name, st)
+    if found is not None:
+        return found, None
+    data = read_regular(path)
+    found = digest(data)
+    store.record_digest(name, st, found)
+    return found, data
+
+
+def _decode(text: str, name: str, src_uri: str) -> Entry | None:
+    try:
+        findings, incident, anchor = entry_codec.loads(text, name, src_uri)
+    except (ValueError, TypeError, KeyError):
+        return None  # a row this version cannot read: judged again and replaced
+    return Entry(findings, incident, name, anchor)
+
+
+Judged = tuple[Entry, str | None, str, TermCounts | None]
+
+
+def _judge(item: Item, settings: Settings) -> Judged:
+    """The entry, its JSON for the cache (None when it has no JSON form), the content digest and
+    the term counts of its Root Cause Analysis (made here, in a worker, not serially afterwards)."""
+    job, data = item
+    src_uri, name, path = job
+    if data is None:
+        try:
+            data = read_regular(path)
+        except OSError:
+            return _read_entry(job, settings, None), None, "", None
+    entry = load_entry(src_uri, name, data, settings)
+    try:
+        text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, name)
+    except entry_codec.Unstorable:
+        text = None
+    counts = term_counts(entry.incident.rca_text, settings.terms) if entry.incident is not None else None
+    return entry, text, digest(data), counts
+
+
+def _worker_judge(item: Item) -> Judged:
+    return _judge(item, worker_settings())
