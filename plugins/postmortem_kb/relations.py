@@ -260,18 +260,20 @@ def text_relations(
     for x, y, score, shared in similar_texts(texts, threshold, terms, categories):
         first, second = _order(by_stem[x], by_stem[y])
         labels = [s for s in shared if s in CLASSES]
-        words = ", ".join([s for s in shared if s not in CLASSES][:4])
-        what = (
-            f"same failure class: {', '.join(labels)}" + (f"; shared words {words}" if words else "")
-            if labels
-            else (f"similar root-cause text ({words})")
-        )
+        what = describe(labels, [s for s in shared if s not in CLASSES][:4])
         shared_services = sorted(set(first.services) & set(second.services))
         if shared_services:
             out.append(Relation(first.stem, second.stem, "text", f"{what} on {', '.join(shared_services)}", score))
         else:
             out.append(Relation(first.stem, second.stem, "similar", f"{what} on other services", score))
     return out
+
+
+def describe(labels: Sequence[str], words: Sequence[str]) -> str:
+    """Why two texts are similar: the failure classes they share, else their weightiest shared words."""
+    if labels:
+        return f"same failure class: {', '.join(labels)}" + (f"; shared words {', '.join(words)}" if words else "")
+    return f"similar root-cause text ({', '.join(words)})"
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
