@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
-from postmortem_kb.failure_classes import _REACH, CLASSES, CUES, _first_letters, classify
+from postmortem_kb.failure_classes import _REACH, CLASSES, CUES, _cues, _first_letters, _group, classify
 from postmortem_kb.relations import similar_texts
 
 SAME = [
@@ -99,3 +100,19 @@ def test_no_cue_reads_further_than_the_cached_window() -> None:
     parser = importlib.import_module("re._parser")  # the regex parser: the longest string a pattern can match
     for name, pattern in CUES.items():
         assert parser.parse(pattern).getwidth()[1] < _REACH, name
+
+
+def test_cues_found_word_by_word_are_those_of_the_plain_definition() -> None:
+    """A cue is present when its pattern matches at a word start; the cached word-by-word reading
+    must find exactly that, including alternatives that read past a word and a "\\b" before "_"."""
+    texts = [
+        "the tls/ssl cert lapsed; x.509 expired; i/o error on disk; n+1 queries; 2^31 overflow",
+        "100% cpu, 100 % cpu, provider's outage after a loss of connectivity to all the machines at once",
+        "requests timed out, time out, shut down, shutdown, rate-limit hit, third party, split brain",
+        "minimum_master_nodes and load_incidents are identifiers; the master failed over",
+        *(text for one, two, _label in SAME for text in (one, two)),
+        *(text for pair in DIFFERENT for text in pair),
+    ]
+    for text in texts:
+        plain = {_group(n) for n, p in CUES.items() if re.search(rf"(?<![a-z0-9])(?:{p})", text)}
+        assert _cues(text) == plain, text

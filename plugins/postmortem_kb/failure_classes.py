@@ -77,7 +77,7 @@ CUES: dict[str, str] = {
     "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm",
     "overload": r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout",
     "quota": r"quota|rate.?limit|throttl|api limit|request limit",
-    "hit-limit": r"exceed|exhaust|hit|reach|trigger|limit|ran out|over\b",
+    "hit-limit": r"exceed|exhaust|hit\b|hitting|reach|trigger|ran out|run out|used up|maxed|over\b",
     "clock": r"clock|ntp|time ?sync|leap|timezone|time zone|daylight saving|dst\b|y2k|2038|epoch",
     "clock-fault": r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift",
     "third-party": (
@@ -174,6 +174,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "size limit exceeded": (("size-limit",),),
 }
 
+_TOKEN = re.compile(r"[a-z0-9]+")
 _REACH = 40  # no cue pattern reads further than this from its start (a test checks the longest example)
 _CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
@@ -185,35 +186,57 @@ def classify(
     """The failure classes a root-cause text (and its root-cause categories) names."""
     if not text:
         return frozenset()
-    context = _cues(normalise(" ".join(categories).replace("-", " "), terms)) & _CATEGORY_GROUPS
-    alternatives = _compiled()[2]
+    context = frozenset(_cues(normalise(" ".join(categories).replace("-", " "), terms)) & _CATEGORY_GROUPS)
     found: set[str] = set()
     for sentence in _SENTENCE.split(normalise(text, terms)):
-        cues = context | _cues(sentence)
-        found.update(label for label, needed in alternatives if needed <= cues)
+        found.update(_labels(context | _cues(sentence)))
     return frozenset(found)
 
 
-def _cues(text: str) -> set[str]:
-    # One scan finds the word starts where some cue matches; there, one anchored match of optional
-    # lookaheads reads every cue that can start with that letter (cues overlap: "replica" is both a
-    # primary and replication), so a hit costs a few lookaheads, not one per cue.
+@lru_cache(maxsize=16_384)
+def _labels(cues: frozenset[str]) -> tuple[str, ...]:
+    """The classes whose cues a sentence holds (sentences repeat their cue sets: cached)."""
+    return tuple(label for label, needed in _compiled()[2] if needed <= cues)
+
+
+def _cues(text: str) -> frozenset[str]:
+    """Every cue that matches at a word start of `text`.
+
+    Most cue alternatives are one word ("expir", "backtracking"): what matches at a word start then
+    depends on that word only, so the answer is cached per word, and the vocabulary of postmortems
+    is small. Only a word that may begin a longer alternative ("loss of connectivity", "rate-limit")
+    is read with the text after it (cached by that window)."""
     found: set[str] = set()
-    for hit in _compiled()[0].finditer(text):
-        found.update(_cues_at(text[hit.start() : hit.start() + _REACH]))
-    return found
+    for word in _TOKEN.finditer(text):
+        # the word and the character after it, which decides a "\\b" at the end of an alternative
+        cues, longer = _word_cues(text[word.start() : word.end() + 1])
+        found.update(cues)
+        if longer:
+            found.update(_cues_at(text[word.start() : word.start() + _REACH]))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65_536)
+def _word_cues(word: str) -> tuple[tuple[str, ...], bool]:
+    """The cues a word (with the character after it, if any) starts on its own, and whether it may
+    start an alternative that reads beyond it."""
+    token = word if word[-1].isalnum() else word[:-1]
+    return _cues_at(word if not word[-1].isalnum() else word + " "), bool(_compiled()[3].match(token))
 
 
 @lru_cache(maxsize=65_536)
 def _cues_at(window: str) -> tuple[str, ...]:
-    # Cues at a word start depend only on the next _REACH characters, and the same words recur
-    # across postmortems: caching by that window makes the lookaheads rare.
-    at = _compiled()[1][window[0]].match(window)
+    # One anchored match of optional lookaheads reads every cue that can start with this letter
+    # (cues overlap: "replica" is both a primary and replication).
+    chain = _compiled()[1].get(window[0])
+    at = chain.match(window) if chain is not None else None
     return () if at is None else tuple(name for name, value in at.groupdict().items() if value is not None)
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[str]], ...]]:
+def _compiled() -> tuple[
+    re.Pattern[str], dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[str]], ...], re.Pattern[str]
+]:
     gate = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in CUES.values()) + ")")
     starts = {name: _first_letters(pattern) for name, pattern in CUES.items()}
     by_letter: dict[str, re.Pattern[str]] = {}
@@ -225,7 +248,35 @@ def _compiled() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]], tuple[tupl
     alternatives = tuple(
         (label, frozenset(_group(cue) for cue in needed)) for label, options in CLASSES.items() for needed in options
     )
-    return gate, by_letter, alternatives
+    # The leading letters of every alternative that can read past the end of a word: a word starting
+    # with them must be read with what follows it.
+    heads = [_head(option) for p in CUES.values() for option in _options(p) if not _one_word(option)]
+    # a head followed by a separator ("i/o", "at once") is a whole word; else ("timed? ?out") a prefix
+    whole = sorted({h for h, whole in heads if whole})
+    prefix = sorted({h for h, whole in heads if not whole})
+    longer = re.compile("|".join([*(f"{re.escape(h)}$" for h in whole), *(re.escape(h) for h in prefix)]) or r"(?!)")
+    return gate, by_letter, alternatives, longer
+
+
+def _options(pattern: str) -> list[str]:
+    """A cue's top-level alternatives, with a leading \\b dropped."""
+    return [option.removeprefix("\\b") for option in _split_top(pattern)]
+
+
+def _one_word(option: str) -> bool:
+    """Whether an alternative only ever matches letters and digits (and a \\b at its end)."""
+    return re.fullmatch(r"(?:[a-z0-9|?]|\(\?:|\))*(?:\\b)?", option) is not None
+
+
+def _head(option: str) -> tuple[str, bool]:
+    """The letters an alternative surely starts with ("" when it may start with anything), and
+    whether they must be a whole word (a separator follows them: "i/o", "at once")."""
+    head = re.match(r"[a-z0-9]*", option)
+    letters = head.group() if head else ""
+    after = option[len(letters) : len(letters) + 1]
+    if after in ("?", "*"):
+        return letters[:-1], False
+    return letters, after in (" ", "/", "'", ",", "-") or option[len(letters) : len(letters) + 2] in ("\\+", "\\^")
 
 
 def _first_letters(pattern: str) -> set[str]:
