@@ -175,7 +175,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_REACH = 40  # no cue pattern reads further than this from its start (a test checks the longest example)
+_REACH = 40  # no cue pattern reads further than this from its start (a test checks every cue)
 _CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
 
@@ -196,7 +196,7 @@ def classify(
 @lru_cache(maxsize=16_384)
 def _labels(cues: frozenset[str]) -> tuple[str, ...]:
     """The classes whose cues a sentence holds (sentences repeat their cue sets: cached)."""
-    return tuple(label for label, needed in _compiled()[2] if needed <= cues)
+    return tuple(label for label, needed in _compiled()[1] if needed <= cues)
 
 
 def _cues(text: str) -> frozenset[str]:
@@ -221,23 +221,22 @@ def _word_cues(word: str) -> tuple[tuple[str, ...], bool]:
     """The cues a word (with the character after it, if any) starts on its own, and whether it may
     start an alternative that reads beyond it."""
     token = word if word[-1].isalnum() else word[:-1]
-    return _cues_at(word if not word[-1].isalnum() else word + " "), bool(_compiled()[3].match(token))
+    return _cues_at(word if not word[-1].isalnum() else word + " "), bool(_compiled()[2].match(token))
 
 
 @lru_cache(maxsize=65_536)
 def _cues_at(window: str) -> tuple[str, ...]:
     # One anchored match of optional lookaheads reads every cue that can start with this letter
     # (cues overlap: "replica" is both a primary and replication).
-    chain = _compiled()[1].get(window[0])
+    chain = _compiled()[0].get(window[0])
     at = chain.match(window) if chain is not None else None
     return () if at is None else tuple(name for name, value in at.groupdict().items() if value is not None)
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[
-    re.Pattern[str], dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[str]], ...], re.Pattern[str]
-]:
-    gate = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in CUES.values()) + ")")
+def _compiled() -> tuple[dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[str]], ...], re.Pattern[str]]:
+    """Per first letter, a chain of optional lookaheads naming every cue; the class alternatives as
+    cue-group sets; the words that may start an alternative reading past themselves."""
     starts = {name: _first_letters(pattern) for name, pattern in CUES.items()}
     by_letter: dict[str, re.Pattern[str]] = {}
     for letter in {c for letters in starts.values() for c in letters}:
@@ -255,7 +254,7 @@ def _compiled() -> tuple[
     whole = sorted({h for h, whole in heads if whole})
     prefix = sorted({h for h, whole in heads if not whole})
     longer = re.compile("|".join([*(f"{re.escape(h)}$" for h in whole), *(re.escape(h) for h in prefix)]) or r"(?!)")
-    return gate, by_letter, alternatives, longer
+    return by_letter, alternatives, longer
 
 
 def _options(pattern: str) -> list[str]:
