@@ -307,6 +307,7 @@ def test_site_shows_process_figures(tmp_path: Path) -> None:
     assert "&lt;" not in trends.split('id="process"')[0].split("data-pmkb-slot")[-1]  # the page around it intact
     page = built.html("action-items/index.html")
     assert "6 days late" in page and "2025-02-20" in page
+    assert "2025-01-20 (on time)" in page and "2025-02-20 (6 days late)" in page  # the table's Closed column
     assert '<h2 id="overdue">' in page and '<h2 id="closing">' in page  # the existing page is not escaped
 
 

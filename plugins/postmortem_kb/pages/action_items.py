@@ -25,6 +25,7 @@ COLUMNS = (
     Column("priority", "Priority"),
     Column("due", "Due", kind="due"),
     Column("status", "Status"),
+    Column("closed", "Closed"),  # from the repository's history (process.py); empty when unknown
     Column("ticket", "Ticket", sort=None, kind="ticket"),
     Column("incident", "Incident", kind="incident"),
     Column("services", "Services", sort=None, kind="services"),
@@ -117,6 +118,7 @@ def _fields(row: Row) -> dict[str, Any]:
         "due": item.due.isoformat() if item.due else "",
         "overdue": row.overdue,
         "status": item.status,
+        "closed": _closed(row.closing),
         "state": [item.status, OVERDUE] if row.overdue else [item.status],
         "ticket": item.ticket or "",
         "ticket_url": web_url(item.ticket) or "",
@@ -124,6 +126,15 @@ def _fields(row: Row) -> dict[str, Any]:
         "services": list(row.incident.services),
         "quarter": quarter(row.incident.date),
     }
+
+
+def _closed(c: Closing) -> str:
+    if c.closed is None:
+        return ""
+    if c.on_time is None:
+        return c.closed.isoformat()
+    late = "on time" if c.on_time else f"{c.days_late} day{'' if c.days_late == 1 else 's'} late"
+    return f"{c.closed.isoformat()} ({late})"
 
 
 def _filter_choices(rows: Sequence[Row]) -> list[tuple[str, str, list[str]]]:
