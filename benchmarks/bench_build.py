@@ -39,6 +39,7 @@ not_in_nav: |
 """
 
 
+LARGE_PAGES = ("action-items", "incidents", "trends")
 BUILDS = {
     "plain": "plain.yml",
     "plugin, analytics off": "plugin-core.yml",
@@ -71,7 +72,13 @@ def run(root: Path, config: str) -> dict[str, float]:
         raise SystemExit(f"build with {config} failed:\n{done.stderr[-3000:]}")
     site = root / ("site-" + config.removesuffix(".yml"))
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    return {"seconds": seconds, "peak_mib": int(done.stdout.split()[-1]) / 1024, "site_mib": size / 2**20}
+    result = {"seconds": seconds, "peak_mib": int(done.stdout.split()[-1]) / 1024, "site_mib": size / 2**20}
+    # The heaviest pages a reader opens: what a phone downloads and lays out for them.
+    for name in LARGE_PAGES:
+        page = site / name / "index.html"
+        if page.is_file():
+            result[f"{name}_kib"] = page.stat().st_size / 1024
+    return result
 
 
 def main() -> None:
@@ -98,6 +105,11 @@ def main() -> None:
                 f" memory {r['peak_mib'] / plain['peak_mib']:.2f}x size {r['site_mib'] / plain['site_mib']:.2f}x",
                 flush=True,
             )
+        pages = results[count]["plugin (with trends and charts)"]
+        print(
+            f"{count:>6} | pages: "
+            + ", ".join(f"{n}/ {pages[f'{n}_kib']:,.0f} KiB" for n in LARGE_PAGES if f"{n}_kib" in pages)
+        )
         core, full = results[count]["plugin, analytics off"], results[count]["plugin (with trends and charts)"]
         print(f"{count:>6} | analytics and charts add {100 * (full['seconds'] / core['seconds'] - 1):.1f}% build time")
     if len(args.counts) == 2:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .conftest import GOLDEN_BASE
 
@@ -81,3 +84,11 @@ UNRELATED = (
 def unrelated(*replacements: tuple[str, str]) -> str:
     """A valid postmortem on another service with another cause and wording than base()."""
     return base(*UNRELATED, *replacements)
+
+
+def table_data(html: str) -> dict[str, Any]:
+    """The JSON a page's first kb.js-drawn table is drawn from (incidents, action items)."""
+    found = re.search(r'<div class="pmkb-scroll" data-pmkb-rows><template>(.*?)</template>', html)
+    assert found is not None, "no data table on the page"
+    data: dict[str, Any] = json.loads(found[1])
+    return data

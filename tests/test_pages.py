@@ -12,7 +12,7 @@ from postmortem_kb.pages.render import Renderer, duration
 from postmortem_kb.records import Incident
 from postmortem_kb.settings import Settings
 
-from .sites import base
+from .sites import base, table_data
 
 
 def incident(text: str, name: str = "2025-01-14-x.md") -> Incident:
@@ -68,7 +68,8 @@ def test_card_counts_overdue_against_today() -> None:
 def test_rendered_text_is_escaped() -> None:
     record = incident(base(("title: Checkout returned 502s after a config push", 'title: "a & b <i>"')))
     table = incidents_table([record], Renderer(Settings()), link)
-    assert "a &amp; b &lt;i&gt;" in table and "<i>" not in table
+    assert "a \\u0026 b \\u003ci\\u003e" in table and "<i>" not in table
+    assert table_data(table)["incidents"][0][0] == "a & b <i>"
 
 
 def test_entries_are_cached_by_content() -> None:

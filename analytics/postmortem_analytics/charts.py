@@ -7,9 +7,11 @@ light or dark palette of mkdocs-material when it draws them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 from postmortem_kb.measures import is_small_sample
 from postmortem_kb.palette import ACCENT, PHASE, severity_colour
 
@@ -34,9 +36,12 @@ PHASES = (
 
 def _layout(fig: go.Figure, title: str, **extra: object) -> go.Figure:
     layout: dict[str, object] = {
+        # The site shows the title as HTML above the chart (kb.js moves it), where it wraps on a phone.
         "title": {"text": title, "x": 0, "xanchor": "left"},
-        "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
-        "legend": {"orientation": "h", "y": -0.2},
+        # Small fixed margins; every axis grows its own to fit its labels (automargin below).
+        "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+        # Above the plot: below it, the legend would compete with the x-axis labels for room.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "hovermode": "x unified",
         "height": 360,
         # No plotly template: it would add ~6 KB of JSON to every chart, and the site's script
@@ -44,7 +49,15 @@ def _layout(fig: go.Figure, title: str, **extra: object) -> go.Figure:
         "template": "none",
     }
     fig.update_layout(**{**layout, **extra})
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+def _stacked(rows: int = 2, **extra: Any) -> go.Figure:
+    """Panels sharing the x axis: two measures with their own units, each on its own axis
+    (a right-hand second axis over the same bars is hard to read and gets clipped on a phone)."""
+    return make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.12, **extra)
 
 
 def _counts(peak: float, **extra: object) -> dict[str, object]:
@@ -137,11 +150,20 @@ def duration_by_severity(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Fig
     return _layout(
         fig,
         "Time to recovery by severity (hours, log scale)",
-        yaxis_type="log",
-        yaxis_title="hours",
+        yaxis=_log_range(frame["ttr_min"] / 60, title="hours"),
         showlegend=False,
         hovermode="closest",
     )
+
+
+def _log_range(values: pd.Series, **extra: object) -> dict[str, object]:
+    """A log axis whose range holds every point, with a little room above and below."""
+    positive = values[values > 0]
+    axis: dict[str, object] = {"type": "log", **extra}
+    if not positive.empty:
+        low, high = math.log10(float(positive.min())), math.log10(float(positive.max()))
+        axis["range"] = [low - 0.2, high + 0.2]
+    return axis
 
 
 def incidents_per_month(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
@@ -164,6 +186,9 @@ def severity_donut(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
             hole=0.5,
             sort=False,
             marker={"colors": [_severity_colour(s, levels) for s in mix.index]},
+            # Inside the slices: labels beside the ring would fall outside a phone-wide chart.
+            textposition="inside",
+            textinfo="percent",
         )
     )
     return _layout(fig, f"Severity mix (n={len(frame)})", hovermode="closest")
@@ -172,94 +197,104 @@ def severity_donut(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
 def action_item_trend(items: pd.DataFrame) -> go.Figure:
     completion = action_item_completion(items, by="quarter")
     x = [_tick(str(k), int(n)) for k, n in completion["total"].items()]
-    fig = go.Figure()
+    fig = _stacked()
     fig.add_bar(
         x=x,
         y=completion["done_pct"],
         name="Done (% of actionable items)",
         marker_color=ACCENT["done"],
         hovertemplate="%{y:.0f}%",
+        row=1,
+        col=1,
     )
-    fig.add_scatter(
-        x=x,
-        y=completion["overdue"],
-        name="Overdue now",
-        yaxis="y2",
-        mode="lines+markers",
-        line={"color": ACCENT["overdue"]},
-    )
+    fig.add_bar(x=x, y=completion["overdue"], name="Overdue now", marker_color=ACCENT["overdue"], row=2, col=1)
     return _layout(
         fig,
         "Action items by incident quarter: completion and overdue",
         yaxis={"title": "% done", "range": [0, 100]},
-        yaxis2=_counts(float(completion["overdue"].max()), title="overdue", overlaying="y", side="right"),
+        yaxis2=_counts(float(completion["overdue"].max()), title="overdue"),
+        height=420,
     )
 
 
 def customer_impact_trend(frame: pd.DataFrame) -> go.Figure:
     impact = customer_impact(frame, "quarter")
-    fig = go.Figure()
-    fig.add_bar(x=impact.index, y=impact["users_affected"], name="Users affected", marker_color=ACCENT["users"])
-    fig.add_scatter(
+    fig = _stacked()
+    fig.add_bar(
+        x=impact.index, y=impact["users_affected"], name="Users affected", marker_color=ACCENT["users"], row=1, col=1
+    )
+    fig.add_bar(
         x=impact.index,
         y=impact["support_tickets"],
         name="Support tickets",
-        yaxis="y2",
-        mode="lines+markers",
-        line={"color": ACCENT["tickets"]},
+        marker_color=ACCENT["tickets"],
+        row=2,
+        col=1,
     )
     return _layout(
         fig,
         "Customer impact per quarter",
-        yaxis_title="users",
-        yaxis2={"title": "tickets", "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False},
+        yaxis={"title": "users", "rangemode": "tozero"},
+        yaxis2={"title": "tickets", "rangemode": "tozero"},
+        height=420,
     )
 
 
 def top_services(frame: pd.DataFrame, limit: int = 10) -> go.Figure:
     counts = frame.explode("services")["services"].value_counts().head(limit)
-    # not recorded stays empty (no bar), never 0; the legend says how many incidents record hours
+    # not recorded stays empty (no bar), never 0; the title says how many incidents record hours
     hours = engineer_hours(frame, "service").reindex(counts.index)
     recorded = int(frame["engineer_hours"].notna().sum())
-    fig = go.Figure()
+    names = list(counts.index[::-1])
+    # Side by side, sharing the service names: two measures, two axes, neither drawn over the other.
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04)
     fig.add_bar(
-        y=counts.index[::-1], x=counts.values[::-1], orientation="h", name="Incidents", marker_color=ACCENT["incidents"]
+        y=names,
+        x=counts.values[::-1],
+        orientation="h",
+        name="Incidents",
+        marker_color=ACCENT["incidents"],
+        row=1,
+        col=1,
     )
     fig.add_bar(
-        y=hours.index[::-1],
+        y=names,
         x=hours.values[::-1],
         orientation="h",
         name=f"Engineer hours (recorded for {recorded} of {len(frame)} incidents)",
         marker_color=ACCENT["hours"],
-        xaxis="x2",
+        row=1,
+        col=2,
     )
     return _layout(
         fig,
-        "Top services: incidents and time in incident",
-        barmode="group",
+        f"Top services: incidents and engineer hours (hours recorded for {recorded} of {len(frame)} incidents)",
         hovermode="y unified",
-        xaxis={"title": "incidents", "side": "bottom"},
-        xaxis2={"title": "engineer hours", "overlaying": "x", "side": "top"},
-        height=120 + 40 * len(counts),
+        xaxis={"title": "incidents", "rangemode": "tozero"},
+        xaxis2={"title": "engineer hours", "rangemode": "tozero"},
+        showlegend=False,
+        height=140 + 32 * len(counts),
     )
 
 
 def repeats_over_time(frame: pd.DataFrame, window_days: int) -> go.Figure:
     rates = repeat_rate(frame, "quarter")
     x = [_tick(str(k), int(n)) for k, n in rates["incidents"].items()]
-    fig = go.Figure()
-    fig.add_bar(x=x, y=rates["repeats"], name="Repeat incidents", marker_color=ACCENT["repeats"])
+    fig = _stacked()
+    fig.add_bar(x=x, y=rates["repeats"], name="Repeat incidents", marker_color=ACCENT["repeats"], row=1, col=1)
     fig.add_scatter(
         x=x,
         y=(100 * rates["rate"]).round(1),
         name="Repeat rate (%)",
-        yaxis="y2",
         mode="lines+markers",
         line={"color": ACCENT["rate"]},
+        row=2,
+        col=1,
     )
     return _layout(
         fig,
-        f"Repeats (same service: same cause within {window_days} days, or similar root cause)",
+        f"Repeats: the same cause on the same service within {window_days} days, or a similar root cause",
         yaxis=_counts(float(rates["repeats"].max()), title="repeats"),
-        yaxis2={"title": "%", "overlaying": "y", "side": "right", "range": [0, 100], "showgrid": False},
+        yaxis2={"title": "% repeats", "range": [0, 105]},
+        height=420,
     )

@@ -81,6 +81,7 @@ class PagesConfig(base.Config):  # type: ignore[no-untyped-call]
     action_items = _PagePath(str, default=PagePaths.action_items)
     repeat_causes = _PagePath(str, default=PagePaths.repeat_causes)
     trends = _PagePath(str, default=PagePaths.trends)
+    feed = _PagePath(str, default=PagePaths.feed)
 
 
 class TimeZoneOption(c.Type[str]):

@@ -22,6 +22,15 @@ ACCENT = {
 }
 
 
+# On mkdocs-material's dark (slate) scheme kb.js redraws the charts with these in place of the light
+# colours: near-black lines would vanish on a dark background. Mid-tone colours serve both schemes.
+DARK_CHART = {
+    **dict(zip(SEVERITY, SEVERITY_DARK, strict=True)),
+    ACCENT["median"]: "#eeeeee",
+    ACCENT["p90"]: "#bdbdbd",
+}
+
+
 def severity_colour(rank: int, *, dark: bool = False) -> str:
     """Colour of the rank-th configured severity level (0 = most severe)."""
     colours = SEVERITY_DARK if dark else SEVERITY
@@ -29,8 +38,10 @@ def severity_colour(rank: int, *, dark: bool = False) -> str:
 
 
 def stylesheet() -> str:
-    """CSS custom properties kb.css reads (served as assets/postmortem-kb/palette.css)."""
+    """CSS custom properties kb.css reads (the plugin serves them at the top of kb.css)."""
     light = [f"--pmkb-sev-{n}: {c};" for n, c in enumerate(SEVERITY, 1)]
     light += [f"--pmkb-{name}: {c};" for name, c in PHASE.items()]
     dark = [f"--pmkb-sev-{n}: {c};" for n, c in enumerate(SEVERITY_DARK, 1)]
+    # --pmkb-chart-<light hex>: kb.js looks each chart colour up here on the dark scheme.
+    dark += [f"--pmkb-chart-{light.lstrip('#')}: {c};" for light, c in DARK_CHART.items()]
     return f':root {{ {" ".join(light)} }}\n[data-md-color-scheme="slate"] {{ {" ".join(dark)} }}\n'

@@ -7,6 +7,7 @@ across `mkdocs serve` rebuilds, so the content cache survives them and the comma
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -33,10 +34,13 @@ from .site import SitePlan
 from .verdict import fails
 
 log = get_plugin_logger(__name__)
-ASSETS = {"assets/postmortem-kb/kb.css": "kb.css", "assets/postmortem-kb/kb.js": "kb.js"}
-PALETTE_URI = "assets/postmortem-kb/palette.css"
+CSS_URI = "assets/postmortem-kb/kb.css"
+JS_URI = "assets/postmortem-kb/kb.js"
 PLOTLY_URI = "assets/postmortem-kb/plotly.min.js"  # kb.js loads it from beside itself
-PLOTLY_JS = str(resources.files("plotly").joinpath("package_data/plotly.min.js"))
+# plotly.js's cartesian partial bundle (npm: plotly.js-cartesian-dist-min), vendored with its licence:
+# the trace types the charts use at a third of the full bundle's size; never fetched from a CDN.
+PLOTLY_DIR = "assets/plotly"
+PLOTLY_FILES = {PLOTLY_URI: "plotly-cartesian.min.js", "assets/postmortem-kb/plotly.LICENSE.txt": "LICENSE"}
 
 Command = Literal["build", "gh-deploy", "serve"]
 
@@ -66,8 +70,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             return config
         docs_dir = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path or "."))
         self.settings = to_settings(self.config, docs_dir)
-        config.extra_css.extend([PALETTE_URI, "assets/postmortem-kb/kb.css"])
-        config.extra_javascript.append("assets/postmortem-kb/kb.js")
+        config.extra_css.append(CSS_URI)
+        config.extra_javascript.append(JS_URI)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -116,15 +120,19 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             inputs = preview.page_inputs(self.plan, generated)
             _choose_rebuilt(files, set(self.plan.corpus.entries), set(generated), inputs, self._inputs)
             self._inputs = inputs
-        for src_uri, name in ASSETS.items():
-            content = resources.files("postmortem_kb").joinpath(f"assets/{name}").read_bytes()
-            _add(files, File.generated(config, src_uri, content=content))
-        _add(files, File.generated(config, PALETTE_URI, content=palette.stylesheet()))
+        assets = resources.files("postmortem_kb").joinpath("assets")
+        # One stylesheet: the palette's variables, then the rules that use them (a <link> less on every page).
+        css = palette.stylesheet() + assets.joinpath("kb.css").read_text(encoding="utf-8")
+        _add(files, File.generated(config, CSS_URI, content=css))
+        _add(files, File.generated(config, JS_URI, content=assets.joinpath("kb.js").read_bytes()))
         if self.settings.analytics:
-            # plotly.js from the plotly package itself: the site never fetches it from a CDN
-            _add(files, File.generated(config, PLOTLY_URI, abs_src_path=PLOTLY_JS))
+            for src_uri, name in PLOTLY_FILES.items():
+                path = resources.files("postmortem_kb").joinpath(f"{PLOTLY_DIR}/{name}")
+                _add(files, File.generated(config, src_uri, abs_src_path=str(path)))
         for src_uri, text in self._exports(self.plan).items():
             _add(files, File.generated(config, src_uri, content=text))
+        feed = self.plan.feed(_url_of(files), config.site_name, config.site_url)
+        _add(files, File.generated(config, self.settings.pages.feed, content=feed))
         self.files = files
         return files
 
@@ -170,7 +178,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.plan is None or self.files is None:
             return output
-        return self.plan.decorate(page.file.src_uri, output, _linker(self.files, page))
+        link = _linker(self.files, page)
+        return self.plan.head(page.file.src_uri, self.plan.decorate(page.file.src_uri, output, link), link)
 
 
 def _choose_rebuilt(
@@ -205,6 +214,14 @@ def _linker(files: Files, page: Page) -> Link:
         return get_relative_url(target.url, base) if target is not None else "#"
 
     return link
+
+
+def _url_of(files: Files) -> Callable[[str], str | None]:
+    def url(src_uri: str) -> str | None:
+        target = files.get_file_from_path(src_uri)
+        return target.url if target is not None else None
+
+    return url
 
 
 def _display(file: File, root: str) -> str:

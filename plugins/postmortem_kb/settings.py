@@ -29,6 +29,7 @@ class PagePaths:
     action_items: str = "action-items"
     repeat_causes: str = "repeat-causes"
     trends: str = "trends"
+    feed: str = "feed.xml"  # the Atom feed of the newest postmortems (a file, not a folder)
 
 
 @dataclass(frozen=True)

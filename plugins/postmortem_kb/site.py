@@ -14,8 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from markupsafe import Markup
+
 from .analytics_api import SiteAnalytics, load_analytics
 from .corpus import Corpus
+from .feed import atom_feed
 from .pages import action_items, handbook, incidents, repeats, services
 from .pages.card import summary_card
 from .pages.render import Link, Renderer
@@ -26,6 +29,8 @@ from .schema import front_matter_schema
 from .settings import Settings
 
 HOME_MARKER = "<!-- postmortems:charts -->"
+ACTION_ITEMS_CSV = "exports/action-items.csv"
+HOME_URI = "index.md"
 _SLOT = re.compile(r'<div data-pmkb-slot="([a-z-]+)"(?: data-arg="([a-z0-9-]*)")?></div>')
 
 TRENDS_MARKDOWN = """---
@@ -123,6 +128,9 @@ class SitePlan:
             files.update(self.analytics.exports())
         return files
 
+    def feed(self, url_of: Callable[[str], str | None], title: str, site_url: str | None) -> str:
+        return atom_feed(self.incidents, url_of, title=title, site_url=site_url, feed_uri=self.settings.pages.feed)
+
     def fill(self, html: str, link: Link) -> str:
         """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
         if HOME_MARKER in html:
@@ -133,9 +141,21 @@ class SitePlan:
 
     def home(self, link: Link) -> str:
         a = self.analytics
-        if a is None:
-            return ""
-        return self.renderer.render("home", link, empty=a.empty, headline=self._headline(link), charts=a.home_charts())
+        return self.renderer.render(
+            "home",
+            link,
+            empty=a is None or a.empty,
+            headline=self._headline(link),
+            charts=[] if a is None else a.home_charts(),
+            feed_uri=self.settings.pages.feed,
+        )
+
+    def head(self, src_uri: str, output: str, link: Link) -> str:
+        """The home page announces the feed in its <head>, where browsers and feed readers look."""
+        if src_uri != HOME_URI or "</head>" not in output:
+            return output
+        tag = Markup('<link rel="alternate" type="application/atom+xml" title="Postmortems" href="{}">')
+        return output.replace("</head>", str(tag.format(link(self.settings.pages.feed))) + "</head>", 1)
 
     def _headline(self, link: Link) -> str:
         a = self.analytics
@@ -187,7 +207,8 @@ class SitePlan:
         if end_of_title < 0:
             return output
         cut = end_of_title + len("</h1>")
-        return output[:cut] + card + output[cut:]
+        # str(card): `str + Markup` would escape the whole page (Markup.__radd__ escapes the str).
+        return output[:cut] + str(card) + output[cut:]
 
 
 Slot = Callable[[SitePlan, str, Link], str]
@@ -198,7 +219,7 @@ SLOTS: dict[str, Slot] = {
     "services": lambda plan, _arg, link: services.services_index(plan.groups, plan.renderer, link, plan.today),
     "service": lambda plan, slug, link: plan.service(slug, link),
     "action-items": lambda plan, _arg, link: action_items.action_items_html(
-        plan.incidents, plan.renderer, link, plan.today
+        plan.incidents, plan.renderer, link, plan.today, csv_uri=ACTION_ITEMS_CSV if plan.settings.analytics else None
     ),
     "repeat-causes": lambda plan, _arg, link: repeats.repeat_causes_html(
         plan.repeat_groups, plan.similar(), plan._by_stem, plan.renderer, link

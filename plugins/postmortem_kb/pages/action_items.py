@@ -1,4 +1,7 @@
-"""`action-items/`: every follow-up of every postmortem; overdue first, by owner, priority, quarter."""
+"""`action-items/`: every follow-up of every postmortem, once, in one filterable, sortable table
+(drawn by kb.js from JSON: see tables.py). A new column is a new entry in COLUMNS and a new field
+in `_fields`.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,34 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..measures import Completion, completion
 from ..records import ActionItemRecord, Incident
 from .render import Link, Renderer, web_url
+from .tables import Column, table_data
+
+COLUMNS = (
+    Column("action", "Action"),
+    Column("owner", "Owner"),
+    Column("priority", "Priority"),
+    Column("due", "Due", kind="due"),
+    Column("status", "Status"),
+    Column("ticket", "Ticket", sort=None, kind="ticket"),
+    Column("incident", "Incident", kind="incident"),
+    Column("services", "Services", sort=None, kind="services"),
+)
+
+# Filters match a row's field exactly (a list field matches when it holds the value).
+FILTERS = (
+    ("state", "Status"),
+    ("owner", "Owner"),
+    ("priority", "Priority"),
+    ("services", "Service"),
+    ("quarter", "Quarter"),
+)
+TOP_OWNERS = 10  # owners with the most overdue items, in the summary above the table
+OVERDUE = "Overdue"  # a Status filter choice: open items past their due date
 
 
 def action_items_markdown() -> str:
@@ -33,32 +60,65 @@ class Row:
     incident: Incident
     item: ActionItemRecord
     overdue: bool
-    states: list[str]  # what the Status filter matches: an overdue item is open too
-    ticket_url: str | None
 
 
-def action_items_html(incidents: Sequence[Incident], renderer: Renderer, link: Link, today: dt.date) -> str:
-    rows = sorted((_row(i, a, today) for i in incidents for a in i.action_items), key=_urgency)
+def action_items_html(
+    incidents: Sequence[Incident], renderer: Renderer, link: Link, today: dt.date, *, csv_uri: str | None = None
+) -> str:
+    rows = sorted((Row(i, a, a.is_overdue(today)) for i in incidents for a in i.action_items), key=_urgency)
     items = [r.item for r in rows]
+    owners = [(name, c) for name, c in _breakdown(items, lambda a: a.owner, today) if c.overdue]
     return renderer.render(
         "action-items",
         link,
         today=today,
-        rows=rows,
+        rows=len(rows),
         total=completion(items, today),
-        overdue=[r for r in rows if r.overdue],
-        by_owner=_breakdown(items, lambda a: a.owner, today),
+        by_owner=owners[:TOP_OWNERS],
+        more_owners=max(0, len(owners) - TOP_OWNERS),
         by_priority=_breakdown(items, lambda a: a.priority, today),
-        by_quarter=sorted(_groups(rows, lambda r: _quarter(r.incident.date), today).items()),
-        owners=sorted({a.owner for a in items}),
-        priorities=sorted({a.priority for a in items}),
+        filters=_filter_choices(rows),
+        data=table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri),
+        csv_uri=csv_uri,
     )
 
 
-def _row(incident: Incident, item: ActionItemRecord, today: dt.date) -> Row:
-    overdue = item.is_overdue(today)
-    states = ["open", "overdue"] if overdue else ["open"] if item.is_open else ["closed"]
-    return Row(incident, item, overdue, states, web_url(item.ticket))
+def open_items_data(incidents: Sequence[Incident], renderer: Renderer, link: Link, today: dt.date) -> dict[str, Any]:
+    """The open action items of some incidents (a service page), for the same kb.js table."""
+    rows = sorted(
+        (Row(i, a, a.is_overdue(today)) for i in incidents for a in i.action_items if a.is_open), key=_urgency
+    )
+    return table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri)
+
+
+def _fields(row: Row) -> dict[str, Any]:
+    item = row.item
+    return {
+        "action": item.action,
+        "owner": item.owner,
+        "priority": item.priority,
+        "due": item.due.isoformat() if item.due else "",
+        "overdue": row.overdue,
+        "status": item.status,
+        "state": [item.status, OVERDUE] if row.overdue else [item.status],
+        "ticket": item.ticket or "",
+        "ticket_url": web_url(item.ticket) or "",
+        "incident": row.incident.stem,  # table_data turns it into an index
+        "services": list(row.incident.services),
+        "quarter": quarter(row.incident.date),
+    }
+
+
+def _filter_choices(rows: Sequence[Row]) -> list[tuple[str, str, list[str]]]:
+    statuses = sorted({r.item.status for r in rows})
+    values = {
+        "state": ([OVERDUE] if any(r.overdue for r in rows) else []) + statuses,
+        "owner": sorted({r.item.owner for r in rows}),
+        "priority": sorted({r.item.priority for r in rows}),
+        "services": sorted({s for r in rows for s in r.incident.services}),
+        "quarter": sorted({quarter(r.incident.date) for r in rows}, reverse=True),
+    }
+    return [(key, label, values[key]) for key, label in FILTERS]
 
 
 def _urgency(row: Row) -> tuple[int, str, dt.date, str]:
@@ -66,15 +126,8 @@ def _urgency(row: Row) -> tuple[int, str, dt.date, str]:
     return (0 if row.item.is_open else 1, row.item.priority, row.item.due or dt.date.max, row.incident.stem)
 
 
-def _quarter(day: dt.date) -> str:
+def quarter(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def _groups(rows: Sequence[Row], key: Callable[[Row], str], today: dt.date) -> dict[str, Completion]:
-    groups: dict[str, list[ActionItemRecord]] = defaultdict(list)
-    for row in rows:
-        groups[key(row)].append(row.item)
-    return {name: completion(items, today) for name, items in groups.items()}
 
 
 def _breakdown(

@@ -1,12 +1,24 @@
-"""`incidents/`: every postmortem in one table, filterable and sortable in the browser."""
+"""`incidents/`: every postmortem in one table, filterable and sortable in the browser (drawn by
+kb.js from JSON: see tables.py); each service page shows its incidents the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..records import Incident
 from ..settings import Settings
-from .render import Link, Renderer
+from .render import Link, Renderer, duration
+from .tables import Column, table_data
+
+COLUMNS = (
+    Column("date", "Date"),
+    Column("incident", "Title", kind="incident"),
+    Column("severity", "Severity", kind="severity", sort="number", sort_by="severity_rank"),
+    Column("services", "Services", sort=None, kind="services"),
+    Column("duration", "Duration", sort="number", sort_by="duration_min"),
+    Column("status", "Status", kind="status"),
+)
 
 
 def incidents_markdown(settings: Settings) -> str:
@@ -20,8 +32,8 @@ search:
 
 # Incidents
 
-Every postmortem in the knowledge base, newest first. Filter by severity, service or
-year; click a column heading to sort. See also: [services]({pages.services}/index.md),
+Every postmortem in the knowledge base, newest first. Find words, or filter by severity, service,
+root cause or year; click a column heading to sort. See also: [services]({pages.services}/index.md),
 [severity levels]({pages.handbook}/severities.md), [incident response]({pages.handbook}/response.md),
 [postmortem template]({pages.handbook}/template.md), [blameless postmortems]({pages.handbook}/blameless.md),
 [action items]({pages.action_items}/index.md), [repeat causes]({pages.repeat_causes}/index.md).
@@ -31,9 +43,29 @@ year; click a column heading to sort. See also: [services]({pages.services}/inde
 
 
 def incidents_table(incidents: Sequence[Incident], renderer: Renderer, link: Link, *, filters: bool = True) -> str:
+    rows = [(i, _fields(i, renderer)) for i in incidents]
     return renderer.render(
-        "incidents", link, incidents=incidents, filters=_filters(incidents, renderer.settings) if filters else None
+        "incidents",
+        link,
+        incidents=incidents,
+        filters=_filters(incidents, renderer.settings) if filters else None,
+        data=table_data(COLUMNS, rows, link, renderer.service_uri),
     )
+
+
+def _fields(incident: Incident, renderer: Renderer) -> dict[str, Any]:
+    return {
+        "date": incident.date.isoformat(),
+        "incident": incident.stem,  # table_data turns it into an index
+        "severity": incident.severity,
+        "severity_rank": renderer.severity_rank(incident.severity),
+        "services": list(incident.services),
+        "duration": duration(incident.duration),
+        "duration_min": round(incident.duration.total_seconds() / 60),
+        "status": incident.status,
+        "cause": list(incident.root_causes),
+        "year": str(incident.date.year),
+    }
 
 
 def _filters(incidents: Sequence[Incident], settings: Settings) -> dict[str, list[str]]:
@@ -42,5 +74,6 @@ def _filters(incidents: Sequence[Incident], settings: Settings) -> dict[str, lis
     return {
         "severities": severities,
         "services": sorted({s for i in incidents for s in i.services}),
+        "causes": sorted({c for i in incidents for c in i.root_causes}),
         "years": [str(y) for y in sorted({i.date.year for i in incidents}, reverse=True)],
     }

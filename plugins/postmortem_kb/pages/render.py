@@ -69,6 +69,13 @@ def figure_json(payload: str) -> Markup:
     return Markup(payload)
 
 
+def script_json(value: object) -> Markup:
+    """Data as JSON inside a <template>: `<`, `>` and `&` as JSON escapes, so the text can neither
+    form markup nor an entity, whatever a postmortem holds."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 def web_url(value: str | None) -> str | None:
     """An http(s) URL, or None: a ticket such as `javascript:...` never becomes a link."""
     if not value:
@@ -84,7 +91,13 @@ def environment(theme_dirs: Sequence[str] = ()) -> Environment:
         loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
     )
     env.filters.update(
-        duration=duration, minutes=minutes, number=number, pct=pct, attr_json=attr_json, figure_json=figure_json
+        duration=duration,
+        minutes=minutes,
+        number=number,
+        pct=pct,
+        attr_json=attr_json,
+        figure_json=figure_json,
+        script_json=script_json,
     )
     return env
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..measures import Completion, completion
 from ..records import Incident
+from .action_items import open_items_data
 from .incidents import incidents_table
 from .render import Link, Renderer
 
@@ -81,7 +82,6 @@ def service_page(
     charts: object = None,
 ) -> str:  # fmt: skip
     hours = [i.engineer_hours for i in incidents if i.engineer_hours is not None]
-    open_items = [(i, a, a.is_overdue(today)) for i in incidents for a in i.action_items if a.is_open]
     return renderer.render(
         "service",
         link,
@@ -91,5 +91,5 @@ def service_page(
         analytics=analytics,
         charts=charts,
         incidents_table=incidents_table(incidents, renderer, link, filters=False),
-        open_items=open_items,
+        open_items=open_items_data(incidents, renderer, link, today),
     )

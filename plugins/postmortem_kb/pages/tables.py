@@ -1,0 +1,60 @@
+"""Tables that kb.js draws from JSON: action-items/, incidents/ and each service's incidents.
+
+As HTML rows, 10,000 incidents or action items make a page of megabytes that a phone lays out at
+once; as JSON rows (lists, in the order of `fields`) with each incident's title and link stored
+once, the page stays small and kb.js draws 100 rows at a time, filters (exact matches) and sorts.
+Each table lists its columns once; a new column is one `Column` and one field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..records import Incident
+from .render import Link
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the row field it shows
+    label: str
+    sort: str | None = "text"  # "text", "number" or None (not sortable)
+    # How kb.js shows the field: "text"; "due" (a date, marked when the row's `overdue` is true);
+    # "ticket" (a link when `ticket_url` is set); "incident" (an index into the incidents list);
+    # "list" (values joined by commas); "services" (links to service pages); "severity" and
+    # "status" (badges, the severity coloured by the row's `severity_rank`).
+    kind: str = "text"
+    sort_by: str | None = None  # the field to sort on, when not the shown one
+
+
+def table_data(
+    columns: Sequence[Column],
+    rows: Sequence[tuple[Incident, Mapping[str, Any]]],
+    link: Link,
+    service_uri: Callable[[str], str],
+) -> dict[str, Any]:
+    """kb.js's input: columns, field names, rows as lists, incidents as [title, link] and service links.
+    `rows` pairs each row's incident with its fields (the same names, in the same order, for every row)."""
+    index: dict[str, int] = {}
+    incidents: list[list[str]] = []
+    services: dict[str, str] = {}
+    out: list[list[Any]] = []
+    for incident, fields in rows:
+        if incident.stem not in index:
+            index[incident.stem] = len(incidents)
+            incidents.append([incident.title, link(incident.src_uri)])
+        for slug in incident.services:
+            if slug not in services:
+                services[slug] = link(service_uri(slug))
+        out.append([index[incident.stem] if name == "incident" else value for name, value in fields.items()])
+    return {
+        "columns": [
+            {"key": c.key, "label": c.label, "sort": c.sort, "kind": c.kind, "sort_by": c.sort_by} for c in columns
+        ],
+        "fields": list(rows[0][1]) if rows else [],
+        "rows": out,
+        "incidents": incidents,
+        "services": services,
+    }
