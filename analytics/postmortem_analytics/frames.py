@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 from postmortem_kb.check import find_postmortems
 from postmortem_kb.corpus import load_entry, read_regular
+from postmortem_kb.history import History
 from postmortem_kb.periods import month, quarter, start_day
+from postmortem_kb.process import closing, hours_to_draft, hours_to_published
 from postmortem_kb.records import Incident, minutes
 from postmortem_kb.relations import relations_for, repeat_groups, repeat_stems
 from postmortem_kb.settings import Settings
@@ -46,6 +48,8 @@ INCIDENT_COLUMNS = (
     "action_items",
     "action_items_done",
     "repeat",
+    "hours_to_draft",  # from the repository's history (postmortem_kb.process); empty without it
+    "hours_to_published",
 )
 ACTION_ITEM_COLUMNS = (
     "incident",
@@ -61,6 +65,8 @@ ACTION_ITEM_COLUMNS = (
     "ticket",
     "is_open",
     "is_overdue",
+    "closed",  # commit date of its first Done / Won't Do, from the repository's history
+    "closed_on_time",
 )
 
 
@@ -80,8 +86,14 @@ def load_incidents(folder: str | Path, settings: Settings | None = None) -> list
     return out
 
 
+NO_HISTORY = History()
+
+
 def incidents_frame(
-    incidents: Sequence[Incident], settings: Settings | None = None, repeats: Collection[str] | None = None
+    incidents: Sequence[Incident],
+    settings: Settings | None = None,
+    repeats: Collection[str] | None = None,
+    history: History = NO_HISTORY,
 ) -> pd.DataFrame:
     """One row per incident. `repeat` marks the incidents that repeat an earlier one, as
     relations.is_repeat defines it; pass `repeats` when the relations are already known.
@@ -100,7 +112,19 @@ def incidents_frame(
     for column in COUNTS:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     frame.attrs["time_zone"] = settings.time_zone
-    return frame.sort_values(["date", "stem"]).reset_index(drop=True)
+    frame = frame.sort_values(["date", "stem"]).reset_index(drop=True)
+    return with_process(frame, incidents, history)
+
+
+def with_process(frame: pd.DataFrame, incidents: Sequence[Incident], history: History) -> pd.DataFrame:
+    """The incidents frame with `hours_to_draft` and `hours_to_published` from `history`: the site
+    builds its frames first and fills these once the history pass (run beside the build) is read."""
+    hours = {i.stem: (hours_to_draft(i, history), hours_to_published(i, history)) for i in incidents}
+    out = frame.copy()
+    for index, column in enumerate(("hours_to_draft", "hours_to_published")):
+        values = [hours[stem][index] if stem in hours else None for stem in out["stem"]]
+        out[column] = pd.Series(values, index=out.index, dtype="float64")
+    return out
 
 
 def default_repeats(incidents: Sequence[Incident], settings: Settings) -> set[str]:
@@ -138,10 +162,14 @@ def _incident_row(incident: Incident, repeat: bool, time_zone: str) -> dict[str,
         "action_items": len(incident.action_items),
         "action_items_done": sum(1 for a in incident.action_items if a.status == "Done"),
         "repeat": repeat,
+        "hours_to_draft": None,  # with_process fills both
+        "hours_to_published": None,
     }
 
 
-def action_items_frame(incidents: Sequence[Incident], today: dt.date, time_zone: str = "UTC") -> pd.DataFrame:
+def action_items_frame(
+    incidents: Sequence[Incident], today: dt.date, time_zone: str = "UTC", history: History = NO_HISTORY
+) -> pd.DataFrame:
     """One row per action item; `quarter` (not exported) is its incident's quarter, as in incidents_frame."""
     rows = [
         {
@@ -159,6 +187,8 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date, time_zone:
             "ticket": item.ticket,
             "is_open": item.is_open,
             "is_overdue": item.is_overdue(today),
+            "closed": None,  # with_closing fills both
+            "closed_on_time": None,
         }
         for incident in incidents
         for item in incident.action_items
@@ -166,4 +196,16 @@ def action_items_frame(incidents: Sequence[Incident], today: dt.date, time_zone:
     frame = pd.DataFrame(rows, columns=[*ACTION_ITEM_COLUMNS, "quarter"])
     frame["incident_date"] = pd.to_datetime(frame["incident_date"])
     frame["due"] = pd.to_datetime(frame["due"])
-    return frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)
+    frame = frame.sort_values(["incident_date", "incident", "id"]).reset_index(drop=True)
+    return with_closing(frame, incidents, history)
+
+
+def with_closing(items: pd.DataFrame, incidents: Sequence[Incident], history: History) -> pd.DataFrame:
+    """The action-items frame with `closed` and `closed_on_time` from `history` (see with_process)."""
+    found = {(i.stem, a.id): closing(i, a, history) for i in incidents for a in i.action_items}
+    close = [found.get((stem, item)) for stem, item in zip(items["incident"], items["id"], strict=True)]
+    out = items.copy()
+    out["closed"] = pd.to_datetime(pd.Series([c.closed if c else None for c in close], index=out.index, dtype=object))
+    # True / False / None: unknown stays unknown
+    out["closed_on_time"] = pd.Series([c.on_time if c else None for c in close], index=out.index, dtype=object)
+    return out

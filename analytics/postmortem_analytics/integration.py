@@ -9,18 +9,23 @@ postmortem_kb's templates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from postmortem_kb.analytics_api import EXPORT_URIS
+from postmortem_kb.history import History, read_history
 from postmortem_kb.measures import SMALL_SAMPLE
 from postmortem_kb.records import Incident, shown
 from postmortem_kb.settings import Settings
 
 from . import charts, exports
 from .figures import figure_json
-from .frames import action_items_frame, incidents_frame, load_incidents
+from .frames import NO_HISTORY, action_items_frame, incidents_frame, load_incidents, with_closing, with_process
+from .process import process_report, process_text, time_to_postmortem
 from .report import render_text, select, stats_report
 from .summary import headline, quarter_table
 
@@ -44,12 +49,28 @@ class ChartSection:
 class SiteAnalytics:
     """The frames of one build, and the figures and exports the site shows from them."""
 
-    def __init__(self, incidents: Sequence[Incident], settings: Settings, today: dt.date, repeats: Collection[str]):
+    def __init__(
+        self,
+        incidents: Sequence[Incident],
+        settings: Settings,
+        today: dt.date,
+        repeats: Collection[str],
+        history: Callable[[], History] = lambda: NO_HISTORY,
+    ):
         self.settings = settings
         self.today = today
+        self.incidents = incidents
+        # Without the history columns: the home page's charts need none, and the history pass
+        # may still be running (history.py); `history()` waits for it, on first use only.
         self.frame = incidents_frame(incidents, settings, repeats)
         self.items = action_items_frame(incidents, today, settings.time_zone)
+        self._history = history
         self._service_rows: dict[str, list[int]] | None = None
+
+    @cached_property
+    def _with_history(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        history = self._history()
+        return with_process(self.frame, self.incidents, history), with_closing(self.items, self.incidents, history)
 
     @property
     def empty(self) -> bool:
@@ -84,6 +105,13 @@ class SiteAnalytics:
             rows.append({"quarter": str(quarter), **{str(k): _plain(v) for k, v in row.items()}})
         return rows
 
+    def process_chart(self) -> Chart | None:
+        """Hours from resolution to draft and to Published, by severity; None without any."""
+        frame, _items = self._with_history
+        if not frame["hours_to_draft"].notna().any():
+            return None
+        return Chart("time-to-postmortem", figure_json(time_to_postmortem(frame, self.settings.severity_names)))
+
     def home_charts(self) -> list[Chart]:
         levels = self.settings.severity_names
         return [
@@ -114,11 +142,9 @@ class SiteAnalytics:
         return self._service_rows
 
     def exports(self) -> dict[str, str]:
-        return {
-            "exports/incidents.json": exports.incidents_json(self.frame),
-            "exports/incidents.csv": exports.incidents_csv(self.frame),
-            "exports/action-items.csv": exports.action_items_csv(self.items),
-        }
+        frame, items = self._with_history
+        texts = (exports.incidents_json(frame), exports.incidents_csv(frame), exports.action_items_csv(items))
+        return dict(zip(EXPORT_URIS, texts, strict=True))
 
 
 def stats(
@@ -129,7 +155,10 @@ def stats(
     # the incidents the site counts: Drafts are left out under `drafts: hide`
     incidents = select(shown(load_incidents(docs_dir, settings), settings.drafts), since, until, service)
     report = stats_report(incidents, today, settings)
-    return exports.strict_json(report, indent=2) if fmt == "json" else render_text(report)
+    report["process"] = process = process_report(incidents, read_history(Path(docs_dir)), settings, today)
+    if fmt == "json":
+        return exports.strict_json(report, indent=2)
+    return render_text(report) + "\n" + process_text(process) + "\n"
 
 
 def _plain(value: Any) -> Any:

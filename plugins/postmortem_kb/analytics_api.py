@@ -9,15 +9,18 @@ say what the pages need; postmortem_analytics.integration provides it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any, Protocol, cast
 
+from .history import History
 from .records import Incident
 from .settings import Settings
 
 GROUP = "postmortem_kb.analytics"
+# The data files SiteAnalytics.exports() writes (the plugin reserves them before it fills them).
+EXPORT_URIS = ("exports/incidents.json", "exports/incidents.csv", "exports/action-items.csv")
 
 
 class Chart(Protocol):
@@ -44,6 +47,7 @@ class SiteAnalytics(Protocol):
     def headline(self) -> dict[str, Any]: ...
     def trend_sections(self) -> Sequence[ChartSection]: ...
     def quarter_rows(self) -> list[dict[str, Any]]: ...
+    def process_chart(self) -> Chart | None: ...
     def home_charts(self) -> Sequence[Chart]: ...
     def service_charts(self, slug: str) -> Sequence[Chart] | None: ...
     def exports(self) -> dict[str, str]: ...
@@ -51,7 +55,12 @@ class SiteAnalytics(Protocol):
 
 class AnalyticsModule(Protocol):
     def SiteAnalytics(
-        self, incidents: Sequence[Incident], settings: Settings, today: dt.date, repeats: Collection[str]
+        self,
+        incidents: Sequence[Incident],
+        settings: Settings,
+        today: dt.date,
+        repeats: Collection[str],
+        history: Callable[[], History],  # waits for the history pass; called only when a figure needs it
     ) -> SiteAnalytics: ...
 
     def stats(

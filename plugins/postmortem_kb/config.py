@@ -127,6 +127,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     time_zone = TimeZoneOption(default="UTC")
     terms = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
     cache = c.Type(bool, default=True)
+    postmortem_target_hours = c.Optional(c.DictOfItems(c.Type((int, float))))  # unset: 48 h for major severities
 
 
 def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Settings:
@@ -151,7 +152,12 @@ def to_settings(config: PostmortemsConfig, docs_dir: str = "postmortems") -> Set
         time_zone=config.time_zone,
         terms={k: tuple(v) for k, v in config.terms.items()},
         cache=config.cache,
+        postmortem_target_hours=_target_hours(config.postmortem_target_hours),
     )
+
+
+def _target_hours(option: dict[str, float] | None) -> dict[str, float] | None:
+    return None if option is None else {severity: float(hours) for severity, hours in option.items()}
 
 
 class ConfigError(Exception):

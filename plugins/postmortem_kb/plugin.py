@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -24,6 +25,7 @@ from .cache_store import Store, open_store
 from .clock import ClockError, today
 from .config import PostmortemsConfig, to_settings
 from .corpus import EntryCache, collect
+from .history import HistoryReader, Pending
 from .page_meta import make_safe
 from .pages.render import Link, Renderer
 from .pages.sanitize import clean
@@ -54,6 +56,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.cache = EntryCache()  # kept across serve rebuilds: only changed files are judged again
         self.plan: SitePlan | None = None
         self.files: Files | None = None
+        self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: read again only when HEAD moves
+        self.pending: Pending | None = None
+        self.exports: dict[str, File] = {}
         self.store: Store | None = None  # the persistent cache, shared with `pmkb check`
         self._store_for: tuple[str, Settings] | None = None
         self.dirty = False
@@ -92,7 +97,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             day = today()
         except ClockError as exc:
             raise PluginError(f"postmortems: {exc}") from None
-        self.plan = SitePlan(self.settings, corpus, day, self._renderer_for(config))
+        # git works through the history in a child process while the build renders pages: started
+        # after the postmortems are parsed, which keeps every core busy, rendering only one.
+        self.pending = self.history.start(Path(config.docs_dir))
+        self.plan = SitePlan(self.settings, corpus, day, self._renderer_for(config), read_history=self.pending.result)
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         cross = [
@@ -129,12 +137,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             for src_uri, name in PLOTLY_FILES.items():
                 path = resources.files("postmortem_kb").joinpath(f"{PLOTLY_DIR}/{name}")
                 _add(files, File.generated(config, src_uri, abs_src_path=str(path)))
-        for src_uri, text in self._exports(self.plan).items():
-            _add(files, File.generated(config, src_uri, content=text))
+        # The exports are written in on_env, before MkDocs copies them: they hold the history's
+        # figures, and waiting for the history pass here would put it back on the build's path.
+        self.exports = {uri: File.generated(config, uri, content=b"") for uri in self.plan.export_uris()}
+        for file in self.exports.values():
+            _add(files, file)
         feed = self.plan.feed(_url_of(files), config.site_name, config.site_url)
         _add(files, File.generated(config, self.settings.pages.feed, content=feed))
         self.files = files
         return files
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        if self.plan is not None:
+            for src_uri, text in self._exports(self.plan).items():
+                self.exports[src_uri].content_string = text
+        return env
 
     def _exports(self, plan: SitePlan) -> dict[str, str]:
         """The data exports, made again in a serve rebuild only when what they show changed."""
@@ -174,6 +191,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if page.file.src_uri in self.plan.corpus.entries:
             html = clean(html)  # a postmortem's body is untrusted: raw HTML is valid Markdown
         return self.plan.fill(html, _linker(files, page))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.pending is not None:
+            log.debug(f"history pass: the build waited {self.pending.waited:.2f} s for it")
+        self.history.release()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.history.release()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.plan is None or self.files is None:

@@ -6,8 +6,8 @@ the summary cards of the incidents related to it (their sources did not change),
 generated pages (one a service, the handbook) do not change at all but cost the most to make
 (each service page draws two charts). So the plugin compares what each page is made from
 with the previous rebuild's:
-- a postmortem page: its incident, its relations, the incidents they name, its repeat group
-  and today's date (the card); rebuilt when any of them changed, even if its file did not;
+- a postmortem page: its incident, its relations, the incidents they name, its repeat group,
+  today's date and the history pass (the card); rebuilt when any of them changed, even if its file did not;
 - a service page: the service's incidents, which of them are repeats, which services get
   charts, and today; a handbook page: its Markdown. Kept when unchanged;
 - the pages about the whole knowledge base (incidents, trends, action items, repeat causes,
@@ -39,7 +39,7 @@ def page_inputs(plan: SitePlan, generated: dict[str, tuple[str, bool]]) -> Input
         partners = tuple(plan._by_stem.get(s) for r in relations for s in (r.a, r.b))
         group = plan._group_of.get(incident.stem)
         repeat = None if group is None else (tuple(group.incidents), tuple(group.reasons), group.after_fix_pairs)
-        out[src_uri] = (incident, relations, partners, repeat, today)
+        out[src_uri] = (incident, relations, partners, repeat, today, plan.read_history)
     repeats = repeat_stems(plan.repeat_groups)
     charted = tuple((slug, len(members)) for slug, members in plan.groups.items())
     services = plan.settings.pages.services
@@ -62,7 +62,8 @@ def corpus_inputs(plan: SitePlan) -> object:
     """What the pages about the whole knowledge base (incidents, trends, action items, repeat
     causes, the services index) and the data exports are made from. An edit to a postmortem's
     prose outside its Root Cause Analysis leaves it unchanged."""
-    return (plan.settings, tuple(plan.incidents), tuple(plan.relations), plan.today)
+    # read_history stands for the history pass: the same while HEAD stays, another once it moves
+    return (plan.settings, tuple(plan.incidents), tuple(plan.relations), plan.today, plan.read_history)
 
 
 def changed(now: Inputs, before: Inputs, keys: Iterable[str]) -> set[str]:

@@ -22,18 +22,20 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from typing import Literal
 
-from .records import Incident
+from .records import ActionItemRecord, Incident
 from .settings import Settings
 from .terms import normalise
 
 Kind = Literal["manual", "cause", "text", "similar"]
 REPEAT_KINDS: frozenset[str] = frozenset({"cause", "text"})
+# The day an action item closed, when the repository's history tells (process.fix_closed_by).
+CloseDate = Callable[[Incident, ActionItemRecord], dt.date | None]
 TOP_TERMS = 12  # distinctive terms per document used to find candidate pairs
 
 # Common English plus words every postmortem uses: they say nothing about the cause.
@@ -261,19 +263,26 @@ def find_relations(
     ]
 
 
-def recurred_after_fix(earlier: Incident, later: Incident) -> bool:
-    """The earlier incident's action items were all Done, and due, before the later one started.
+def recurred_after_fix(earlier: Incident, later: Incident, closed: CloseDate | None = None) -> bool:
+    """The earlier incident's action items were all Done, and closed, before the later one started.
 
-    Postmortems record an item's status, not the day it was closed; its due date is the
-    latest day the fix was planned to land, so "Done and due before" is the honest reading.
+    The close date is the commit that marked the item Done when the repository's history has
+    it (`closed`); otherwise the due date, the latest day the fix was planned to land.
     """
     items = earlier.action_items
     start = later.timeline["started"].date()
-    return bool(items) and all(i.status == "Done" and i.due is not None and i.due <= start for i in items)
+
+    def fixed_by(item: ActionItemRecord) -> dt.date | None:
+        return (closed(earlier, item) if closed is not None else None) or item.due
+
+    return bool(items) and all(i.status == "Done" and (d := fixed_by(i)) is not None and d <= start for i in items)
 
 
-def repeat_groups(incidents: Sequence[Incident], relations: Iterable[Relation]) -> list[RepeatGroup]:
-    """Incidents joined by repeat relations (manual links and similar incidents are not repeats)."""
+def repeat_groups(
+    incidents: Sequence[Incident], relations: Iterable[Relation], closed: CloseDate | None = None
+) -> list[RepeatGroup]:
+    """Incidents joined by repeat relations (manual links and similar incidents are not repeats).
+    `closed` gives real close dates for "recurred after a fix" when history has them."""
     by_stem = {i.stem: i for i in incidents}
     parent = {stem: stem for stem in by_stem}
 
@@ -303,7 +312,7 @@ def repeat_groups(incidents: Sequence[Incident], relations: Iterable[Relation]) 
             (earlier.stem, later.stem)
             for index, later in enumerate(group)
             for earlier in group[:index]
-            if (earlier.stem, later.stem) in reasons and recurred_after_fix(earlier, later)
+            if (earlier.stem, later.stem) in reasons and recurred_after_fix(earlier, later, closed)
         }
         groups.append(RepeatGroup(group, why, after))
     groups.sort(key=lambda g: (-len(g.incidents), g.incidents[-1].date), reverse=False)

@@ -98,6 +98,7 @@ DEFAULT_REQUIRED_SUBSECTIONS: dict[str, tuple[str, ...]] = {
 DEFAULT_OPTIONAL_SECTIONS: tuple[str, ...] = ("Appendix", "Sign-off")
 
 DEFAULT_FILE_PATTERN = r"^\d{4}-\d{2}-\d{2}-.+\.md$"
+DEFAULT_TARGET_HOURS = 48.0
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,14 @@ class Settings:
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The persistent cache in `.pmkb_cache/` beside mkdocs.yml (cache_store.py), for pmkb check and the build.
     cache: bool = True
+    # Hours from resolution to a Published postmortem, by severity; None: DEFAULT_TARGET_HOURS for the major ones.
+    postmortem_target_hours: dict[str, float] | None = None
+
+    def target_hours(self, severity: str) -> float | None:
+        """The publishing target of a severity; None when it has none."""
+        if self.postmortem_target_hours is None:
+            return DEFAULT_TARGET_HOURS if severity in self.major_severities else None
+        return self.postmortem_target_hours.get(severity)
 
     @property
     def severity_names(self) -> tuple[str, ...]:

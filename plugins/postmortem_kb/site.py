@@ -16,12 +16,15 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .analytics_api import SiteAnalytics, load_analytics
+from .analytics_api import EXPORT_URIS, SiteAnalytics, load_analytics
 from .corpus import Corpus
 from .feed import atom_feed
+from .history import History, unavailable
 from .pages import action_items, handbook, incidents, repeats, services
 from .pages.card import summary_card
+from .pages.process import card_process, process_section
 from .pages.render import Link, Renderer
+from .process import as_of, fix_closed_by
 from .records import Incident, shown
 from .relations import Relation, RepeatGroup, is_repeat, is_similar, relations_for, repeat_groups, repeat_stems
 from .scaffold import SCHEMA_PATH
@@ -29,6 +32,7 @@ from .schema import front_matter_schema
 from .settings import Settings
 
 HOME_MARKER = "<!-- postmortems:charts -->"
+NOT_READ = unavailable("history not read")
 ACTION_ITEMS_CSV = "exports/action-items.csv"
 HOME_URI = "index.md"
 _SLOT = re.compile(r'<div data-pmkb-slot="([a-z-]+)"(?: data-arg="([a-z0-9-]*)")?></div>')
@@ -53,6 +57,9 @@ class SitePlan:
     renderer: Renderer
     incidents: list[Incident] = field(default_factory=list)
     groups: dict[str, list[Incident]] = field(default_factory=dict)
+    # Commit times (history.py). A callable, called on first use only: the plugin starts the
+    # history pass early and this waits for it, so git runs while the build parses and renders.
+    read_history: Callable[[], History] = lambda: NOT_READ
 
     def __post_init__(self) -> None:
         visible = shown(self.corpus.incidents, self.settings.drafts)
@@ -72,8 +79,18 @@ class SitePlan:
         return [r for r in self.all_relations if r.a in shown and r.b in shown]
 
     @cached_property
+    def history(self) -> History:
+        return self.read_history()
+
+    @cached_property
     def repeat_groups(self) -> list[RepeatGroup]:
-        return repeat_groups(self.incidents, self.relations)
+        """With real close dates for "recurred after a fix" when history has them."""
+        return repeat_groups(self.incidents, self.relations, fix_closed_by(self.history))
+
+    @cached_property
+    def _repeat_stems(self) -> set[str]:
+        # Which incidents repeat does not depend on close dates: no need to wait for the history.
+        return repeat_stems(repeat_groups(self.incidents, self.relations))
 
     @cached_property
     def _by_stem(self) -> dict[str, Incident]:
@@ -97,7 +114,7 @@ class SitePlan:
         if not self.settings.analytics:
             return None
         module = load_analytics()
-        return module.SiteAnalytics(self.incidents, self.settings, self.today, repeat_stems(self.repeat_groups))
+        return module.SiteAnalytics(self.incidents, self.settings, self.today, self._repeat_stems, lambda: self.history)
 
     def generated_pages(self) -> dict[str, tuple[str, bool]]:
         """src_uri -> (Markdown, whether it may appear in an automatic nav) of every page the plugin adds."""
@@ -120,6 +137,9 @@ class SitePlan:
         for name, markdown in handbook.handbook_pages(self.settings).items():
             pages[f"{paths.handbook}/{name}"] = (markdown, False)
         return pages
+
+    def export_uris(self) -> list[str]:
+        return [SCHEMA_PATH, *(EXPORT_URIS if self.settings.analytics else ())]
 
     def exports(self) -> dict[str, str]:
         """src_uri -> content of the data files published with the site."""
@@ -175,6 +195,18 @@ class SitePlan:
             sections=[] if a.empty else a.trend_sections(),
             quarters=[] if a.empty else a.quarter_rows(),
             major_label="/".join(self.settings.major_severities) or "Major",
+            process=None if a.empty else process_section(self.incidents, self.history, self.settings, self._now),
+            process_chart=None if a.empty else a.process_chart(),
+        )
+
+    @cached_property
+    def _now(self) -> dt.datetime:
+        return as_of(self.today)
+
+    def action_items_page(self, link: Link) -> str:
+        csv_uri = ACTION_ITEMS_CSV if self.settings.analytics else None
+        return action_items.action_items_html(
+            self.incidents, self.renderer, link, self.today, csv_uri=csv_uri, history=self.history
         )
 
     def service(self, slug: str, link: Link) -> str:
@@ -201,7 +233,8 @@ class SitePlan:
         incident = entry.incident
         relations = self._relations_of.get(incident.stem, [])
         group = self._group_of.get(incident.stem)
-        card = summary_card(incident, self.renderer, link, self.today, relations, self._by_stem, group)
+        process = card_process(incident, self.history, self.settings, self._now)
+        card = summary_card(incident, self.renderer, link, self.today, relations, self._by_stem, group, process)
         # The first </h1> closes the page title: the page's own H1, or the one material adds.
         end_of_title = output.find("</h1>")
         if end_of_title < 0:
@@ -218,9 +251,7 @@ SLOTS: dict[str, Slot] = {
     "incidents": lambda plan, _arg, link: incidents.incidents_table(plan.incidents, plan.renderer, link),
     "services": lambda plan, _arg, link: services.services_index(plan.groups, plan.renderer, link, plan.today),
     "service": lambda plan, slug, link: plan.service(slug, link),
-    "action-items": lambda plan, _arg, link: action_items.action_items_html(
-        plan.incidents, plan.renderer, link, plan.today, csv_uri=ACTION_ITEMS_CSV if plan.settings.analytics else None
-    ),
+    "action-items": lambda plan, _arg, link: plan.action_items_page(link),
     "repeat-causes": lambda plan, _arg, link: repeats.repeat_causes_html(
         plan.repeat_groups, plan.similar(), plan._by_stem, plan.renderer, link
     ),

@@ -11,8 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..history import History
 from ..measures import Completion, completion
+from ..process import Closing, closing
 from ..records import ActionItemRecord, Incident
+from .process import RECENT_CLOSES, closing_summary
 from .render import Link, Renderer, web_url
 from .tables import Column, table_data
 
@@ -55,17 +58,29 @@ Every action item of every postmortem. Overdue means open and due before the dat
 """
 
 
+UNKNOWN = Closing(None, None, None)
+
+
 @dataclass(frozen=True)
 class Row:
     incident: Incident
     item: ActionItemRecord
     overdue: bool
 
+    closing: Closing = UNKNOWN  # close date from the repository's history, against the due date (process.py)
+
 
 def action_items_html(
-    incidents: Sequence[Incident], renderer: Renderer, link: Link, today: dt.date, *, csv_uri: str | None = None
+    incidents: Sequence[Incident],
+    renderer: Renderer,
+    link: Link,
+    today: dt.date,
+    *,
+    csv_uri: str | None = None,
+    history: History | None = None,
 ) -> str:
-    rows = sorted((Row(i, a, a.is_overdue(today)) for i in incidents for a in i.action_items), key=_urgency)
+    """`history` adds each row's close date and the "Closed on time" section (closing.html)."""
+    rows = sorted((_row(i, a, today, history) for i in incidents for a in i.action_items), key=_urgency)
     items = [r.item for r in rows]
     owners = [(name, c) for name, c in _breakdown(items, lambda a: a.owner, today) if c.overdue]
     return renderer.render(
@@ -77,6 +92,8 @@ def action_items_html(
         by_owner=owners[:TOP_OWNERS],
         more_owners=max(0, len(owners) - TOP_OWNERS),
         by_priority=_breakdown(items, lambda a: a.priority, today),
+        closing_summary=None if history is None else closing_summary(incidents, history),
+        recent_closes=_recent_closes(rows),
         filters=_filter_choices(rows),
         data=table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri),
         csv_uri=csv_uri,
@@ -119,6 +136,18 @@ def _filter_choices(rows: Sequence[Row]) -> list[tuple[str, str, list[str]]]:
         "quarter": sorted({quarter(r.incident.date) for r in rows}, reverse=True),
     }
     return [(key, label, values[key]) for key, label in FILTERS]
+
+
+def _recent_closes(rows: Sequence[Row]) -> list[Row]:
+    """The latest closes first (a list of every close would repeat the whole table)."""
+    closed = [r for r in rows if r.closing.closed is not None]
+    closed.sort(key=lambda r: (r.closing.closed or dt.date.min, r.incident.stem), reverse=True)
+    return closed[:RECENT_CLOSES]
+
+
+def _row(incident: Incident, item: ActionItemRecord, today: dt.date, history: History | None) -> Row:
+    closed = UNKNOWN if history is None else closing(incident, item, history)
+    return Row(incident, item, item.is_overdue(today), closed)
 
 
 def _urgency(row: Row) -> tuple[int, str, dt.date, str]:

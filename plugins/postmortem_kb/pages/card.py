@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..measures import completion
 from ..records import PHASES, Incident, minutes
 from ..relations import Relation, RepeatGroup, is_similar
+from .process import CardProcess
 from .render import Link, Renderer, duration, number
 
 ROLE_LABELS = {
@@ -44,7 +45,9 @@ def summary_card(
     relations: Sequence[Relation] = (),
     by_stem: dict[str, Incident] | None = None,
     group: RepeatGroup | None = None,
+    process: CardProcess | None = None,
 ) -> str:
+    """`process`: the drafted/published line from the repository's history (pages/process.py)."""
     related = related_incidents(incident, relations, by_stem or {})
     items = incident.action_items
     return renderer.render(
@@ -58,6 +61,7 @@ def summary_card(
         related=related[:MAX_RELATED],
         related_more=max(0, len(related) - MAX_RELATED),
         recurred=recurred(incident, group),
+        process=process,
     )
 
 
