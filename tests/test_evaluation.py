@@ -1,9 +1,9 @@
 """The rules on data they were not written against (tests/evaluation/): the held-back test parts.
 
-The rules were developed on the dev parts only; each test part was measured once, after that
-work. The issue's goals are asserted where they hold. Where a goal is not met the test is an
-expected failure (strict: it fails the suite once the goal is reached, so this file is updated),
-and a second test keeps the figure first measured from getting worse.
+The rules were developed on the dev parts only; each test part was measured once after each round
+of that work (round 1, then round 2). The issue's goals are asserted where they hold. Where a goal
+is not met the test is an expected failure (strict: it fails the suite once the goal is reached, so
+this file is updated), and a second test keeps the figure measured last from getting worse.
 """
 
 from __future__ import annotations
@@ -28,20 +28,21 @@ def _blameless(part: str) -> measure_blameless.Score:
     return measure_blameless.score(measure_blameless.load(part))[0]
 
 
-# --- blameless language: test part measured once at precision 0.94, recall 0.90 (60 of 67)
+# --- blameless language: test part, round 1: precision 0.94, recall 0.896 (60 of 67);
+# round 2: precision 0.94 (4 false alarms), recall 0.91 (61 of 67)
 
 
 def test_blameless_precision_on_the_test_part() -> None:
     assert _blameless("test").precision >= GOAL
 
 
-@pytest.mark.xfail(strict=True, reason="measured once on the held-back part: recall 60/67 = 0.896, short of 0.9")
 def test_blameless_recall_on_the_test_part_reaches_the_goal() -> None:
     assert _blameless("test").recall >= GOAL
 
 
-def test_blameless_recall_on_the_test_part_does_not_regress() -> None:
-    assert _blameless("test").true_pos >= 60
+def test_blameless_test_part_does_not_regress() -> None:
+    score = _blameless("test")
+    assert score.true_pos >= 61 and score.false_pos <= 4
 
 
 def test_blameless_dev_part() -> None:
@@ -49,7 +50,7 @@ def test_blameless_dev_part() -> None:
     assert score.precision >= GOAL and score.recall >= GOAL
 
 
-# --- action items: test part measured once at 3 false alarms on 80 real items (2.25 per 60)
+# --- action items: test part, round 1: 3 false alarms on 80 real items (2.25 per 60); round 2: none
 
 
 def _items(part: str) -> measure_action_items.Score:
@@ -66,23 +67,25 @@ def test_action_items_real_set_is_large_and_split_by_source() -> None:
     assert sources["dev"] | sources["test"] <= cited
 
 
-@pytest.mark.xfail(strict=True, reason="measured once on the held-back part: 3 false alarms on 80 real items")
 def test_action_item_false_alarms_on_the_test_part_reach_the_goal() -> None:
     assert _items("test").false_alarms_per_60 <= FALSE_ALARMS_PER_60
 
 
-def test_action_item_false_alarms_on_the_test_part_do_not_regress() -> None:
-    assert _items("test").false_alarms <= 3
+def test_action_items_on_the_test_part_do_not_regress() -> None:
+    """Round 2: no good item flagged, and 17 of the 37 vague / not-action real items caught (recall 0.46)."""
+    score = _items("test")
+    assert score.false_alarms == 0 and score.caught >= 17
 
 
 def test_action_item_false_alarms_on_the_dev_part() -> None:
     assert _items("dev").false_alarms_per_60 <= FALSE_ALARMS_PER_60
 
 
-# --- incident pairs: test part measured once with no pair linked (recall 0.00; precision has no links to judge)
+# --- incident pairs: test part, round 1: no pair linked (recall 0.00); round 2 (failure classes): 3 of 5
+# same-class pairs linked, no false link (precision 1.00, recall 0.60)
 
 
-@pytest.mark.xfail(strict=True, reason="measured once on the held-back part: no same-class pair reaches the threshold")
+@pytest.mark.xfail(strict=True, reason="measured in round 2 on the held-back part: recall 3/5 = 0.60, short of 0.9")
 def test_similar_incident_links_on_the_test_part_reach_the_goal() -> None:
     score = measure_pairs.score("test")[0]
     assert score.recall >= GOAL and score.precision >= GOAL and score.true_pos > 0
@@ -91,6 +94,10 @@ def test_similar_incident_links_on_the_test_part_reach_the_goal() -> None:
 def test_similar_incident_links_make_no_false_link_on_either_part() -> None:
     for part in ("dev", "test"):
         assert measure_pairs.score(part)[0].false_pos == 0, part
+
+
+def test_similar_incident_links_on_the_test_part_do_not_regress() -> None:
+    assert measure_pairs.score("test")[0].true_pos >= 3
 
 
 def test_regex_and_regular_expression_meet() -> None:

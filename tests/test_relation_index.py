@@ -79,3 +79,15 @@ def test_frequencies_of_another_view_are_recounted() -> None:
     restored = RelationIndex.restore(rows, theirs.counts())
     assert (restored.n, restored.df) == (mine.n, mine.df)
     assert RelationIndex.restore(rows, "not json").df == mine.df
+
+
+def test_failure_class_links_are_the_full_computations() -> None:
+    """Two incidents rewritten to fail the same way in other words (an expired certificate): the index
+    links them by their failure class, as the full computation does."""
+    incidents = _incidents()
+    cert = dataclasses.replace(incidents[2], rca_text="The TLS cert on the gateway lapsed and clients failed.")
+    other = dataclasses.replace(incidents[6], rca_text="HTTPS broke because the certificate was not renewed in time.")
+    current = [cert if i is incidents[2] else other if i is incidents[6] else i for i in incidents]
+    full = find_relations(current, 90, 0.18)
+    assert any("expired certificate" in r.reason for r in full if {r.a, r.b} == {cert.stem, other.stem})
+    assert _compare(current) == len(full)

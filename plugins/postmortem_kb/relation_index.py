@@ -22,8 +22,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .failure_classes import classify
 from .records import Incident
-from .relations import TOP_TERMS, Relation, _cosine, _unit, cause_relations, manual_relations, term_counts
+from .relations import (
+    CLASS_WEIGHT,
+    TOP_TERMS,
+    Relation,
+    _cosine,
+    _unit,
+    cause_relations,
+    describe,
+    manual_relations,
+    term_counts,
+)
 
 Row = tuple[str, str, str, str, str, str, str, str, int, str]  # as stored: see Doc.row
 
@@ -39,21 +50,22 @@ class Doc:
     causes: tuple[str, ...]
     related: tuple[str, ...]
     has_text: bool  # a Root Cause Analysis with prose: counted in the TF-IDF corpus
-    text: str  # JSON [[[term, count], ...], {term: word}], decoded only when needed
+    text: str  # JSON [[[term, count], ...], {term: word}, [failure class, ...]], decoded only when needed
 
     @classmethod
     def of(cls, path: str, digest: str, incident: Incident, terms: Mapping[str, Sequence[str]] | None = None) -> Doc:
         counts, surface = term_counts(incident.rca_text, terms)
+        classes = sorted(classify(incident.rca_text, incident.root_causes, terms))
         return cls(
             path, digest, incident.stem, incident.date.isoformat(), incident.timeline["started"].isoformat(),
             incident.services, incident.root_causes, incident.related, bool(incident.rca_text),
-            json.dumps([list(counts.items()), surface], separators=(",", ":")),
+            json.dumps([list(counts.items()), surface, classes], separators=(",", ":")),
         )  # fmt: skip
 
     @classmethod
     def invalid(cls, path: str, digest: str) -> Doc:
         """A file that is no incident (front matter that does not validate): in no relation."""
-        return cls(path, digest, "", "", "", (), (), (), False, "[[],{}]")
+        return cls(path, digest, "", "", "", (), (), (), False, "[[],{},[]]")
 
     def row(self) -> Row:
         return (
@@ -68,8 +80,12 @@ class Doc:
                    bool(has_text), text)  # fmt: skip
 
     def terms(self) -> tuple[dict[str, int], dict[str, str]]:
-        pairs, surface = json.loads(self.text)
+        pairs, surface, _classes = json.loads(self.text)
         return dict(pairs), surface
+
+    def classes(self) -> frozenset[str]:
+        """The failure classes of its root-cause text (labels hold spaces, so never equal a term)."""
+        return frozenset(json.loads(self.text)[2])
 
     def order(self) -> tuple[dt.datetime, str]:
         return dt.datetime.fromisoformat(self.started), self.stem
@@ -205,18 +221,33 @@ class RelationIndex:
                         continue
                     if term in vector(other) and term in tops[other.stem]:
                         candidates.add((min(target.stem, other.stem), max(target.stem, other.stem)))
+        # as relations.similar_texts: documents sharing a failure class that few documents have
+        classes: dict[str, frozenset[str]] = {}
+        for target in (t for t in targets if t.has_text):
+            for label in target.classes():
+                quoted = f'"{label}"'
+                having = [d for d in by_stem.values() if d.has_text and quoted in d.text and label in d.classes()]
+                if len(having) > common:
+                    continue
+                for other in having:
+                    classes.setdefault(other.stem, frozenset())
+                    classes[other.stem] |= {label}
+                    if other.stem != target.stem:
+                        vector(other)
+                        candidates.add((min(target.stem, other.stem), max(target.stem, other.stem)))
         out = []
         for x, y in candidates:
             score, shared = _cosine(vectors[x], vectors[y])
+            labels = sorted(classes.get(x, frozenset()) & classes.get(y, frozenset()))
+            if labels:
+                score = min(1.0, score + CLASS_WEIGHT)
             if score < threshold:
                 continue
             first, second = sorted((by_stem[x], by_stem[y]), key=Doc.order)
-            terms = ", ".join(self._surface(t, by_stem) for t in shared[:4])
+            what = describe(labels, [self._surface(t, by_stem) for t in shared[:4]])
             services = sorted(set(first.services) & set(second.services))
             if services:
-                reason = f"similar root-cause text ({terms}) on {', '.join(services)}"
-                out.append(Relation(first.stem, second.stem, "text", reason, score))
+                out.append(Relation(first.stem, second.stem, "text", f"{what} on {', '.join(services)}", score))
             else:
-                reason = f"similar root-cause text ({terms}) on other services"
-                out.append(Relation(first.stem, second.stem, "similar", reason, score))
+                out.append(Relation(first.stem, second.stem, "similar", f"{what} on other services", score))
         return out

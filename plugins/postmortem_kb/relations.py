@@ -28,6 +28,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Literal
 
+from .failure_classes import CLASSES, classify
 from .records import ActionItemRecord, Incident
 from .settings import Settings
 from .terms import normalise
@@ -37,6 +38,7 @@ REPEAT_KINDS: frozenset[str] = frozenset({"cause", "text"})
 # The day an action item closed, when the repository's history tells (process.fix_closed_by).
 CloseDate = Callable[[Incident, ActionItemRecord], dt.date | None]
 TOP_TERMS = 12  # distinctive terms per document used to find candidate pairs
+CLASS_WEIGHT = 0.5  # added to the cosine of two texts sharing a failure class
 
 # Common English plus words every postmortem uses: they say nothing about the cause.
 STOPWORDS = frozenset(
@@ -183,10 +185,17 @@ def cause_relations(incidents: Sequence[Incident], window_days: int) -> list[Rel
 
 
 def similar_texts(
-    texts: Mapping[str, str], threshold: float, terms: Mapping[str, Sequence[str]] | None = None
+    texts: Mapping[str, str],
+    threshold: float,
+    terms: Mapping[str, Sequence[str]] | None = None,
+    categories: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterable[tuple[str, str, float, list[str]]]:
-    """Pairs of keys whose texts have TF-IDF cosine similarity >= threshold, with the shared terms
-    (readable words, most weighty first)."""
+    """Pairs of keys whose texts are similar, with what they share (readable, weightiest first).
+
+    Similar means TF-IDF cosine >= threshold, or a shared failure class (`failure_classes.py`,
+    read from the text and the key's root-cause `categories`): the class labels come first in the
+    shared list and add CLASS_WEIGHT to the score, so the default threshold links them whatever
+    the wording."""
     surface: dict[str, str] = {}
     docs: dict[str, Counter[str]] = {}
     for key, text in texts.items():
@@ -212,10 +221,34 @@ def similar_texts(
     candidates: set[tuple[str, str]] = set()
     for keys in postings.values():
         candidates.update(combinations(sorted(keys), 2))
+    classes = _distinctive_classes(texts, docs, categories or {}, terms, common)
+    class_postings: dict[str, list[str]] = defaultdict(list)
+    for key, labels in classes.items():
+        for label in labels:
+            class_postings[label].append(key)
+    for keys in class_postings.values():
+        candidates.update(combinations(sorted(keys), 2))
     for x, y in sorted(candidates):
         score, shared = _cosine(vectors[x], vectors[y])
+        both = sorted(classes.get(x, frozenset()) & classes.get(y, frozenset()))
+        if both:
+            score = min(1.0, score + CLASS_WEIGHT)
         if score >= threshold:
-            yield x, y, score, [surface.get(t, t) for t in shared]
+            yield x, y, score, [*both, *(surface.get(t, t) for t in shared)]
+
+
+def _distinctive_classes(
+    texts: Mapping[str, str],
+    docs: Mapping[str, object],
+    categories: Mapping[str, Sequence[str]],
+    terms: Mapping[str, Sequence[str]] | None,
+    common: int,
+) -> dict[str, frozenset[str]]:
+    """Each document's failure classes, leaving out a class that very many documents share: like a
+    common word it says little, and pairing all of them would cost quadratic time."""
+    found = {key: classify(texts[key], tuple(categories.get(key, ())), terms) for key in docs}
+    count: Counter[str] = Counter(label for labels in found.values() for label in labels)
+    return {key: frozenset(label for label in labels if count[label] <= common) for key, labels in found.items()}
 
 
 def text_relations(
@@ -223,18 +256,26 @@ def text_relations(
 ) -> list[Relation]:
     """Pairs whose Root Cause Analysis prose is similar: a repeat ("text") on a shared service, else "similar"."""
     by_stem = {i.stem: i for i in incidents}
+    texts = {i.stem: i.rca_text for i in incidents}
+    categories = {i.stem: i.root_causes for i in incidents}
     out = []
-    for x, y, score, shared in similar_texts({i.stem: i.rca_text for i in incidents}, threshold, terms):
+    for x, y, score, shared in similar_texts(texts, threshold, terms, categories):
         first, second = _order(by_stem[x], by_stem[y])
-        words = ", ".join(shared[:4])
+        labels = [s for s in shared if s in CLASSES]
+        what = describe(labels, [s for s in shared if s not in CLASSES][:4])
         shared_services = sorted(set(first.services) & set(second.services))
         if shared_services:
-            reason = f"similar root-cause text ({words}) on {', '.join(shared_services)}"
-            out.append(Relation(first.stem, second.stem, "text", reason, score))
+            out.append(Relation(first.stem, second.stem, "text", f"{what} on {', '.join(shared_services)}", score))
         else:
-            reason = f"similar root-cause text ({words}) on other services"
-            out.append(Relation(first.stem, second.stem, "similar", reason, score))
+            out.append(Relation(first.stem, second.stem, "similar", f"{what} on other services", score))
     return out
+
+
+def describe(labels: Sequence[str], words: Sequence[str]) -> str:
+    """Why two texts are similar: the failure classes they share, else their weightiest shared words."""
+    if labels:
+        return f"same failure class: {', '.join(labels)}" + (f"; shared words {', '.join(words)}" if words else "")
+    return f"similar root-cause text ({', '.join(words)})"
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:

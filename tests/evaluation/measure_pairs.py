@@ -5,7 +5,8 @@
 
 All incidents of a part form one corpus (as a knowledge base would); `relations.similar_texts`, the
 function the site and `pmkb check` use, links pairs whose normalised root-cause text reaches the
-default `similarity_threshold`. A pair is predicted `same-class` when its two incidents are linked.
+default `similarity_threshold` or that share a failure class (read from the text and the root-cause
+category). A pair is predicted `same-class` when its two incidents are linked.
 Tune on pairs.dev.yaml only; the test part is held back.
 """
 
@@ -65,13 +66,25 @@ def load(part: str) -> tuple[dict[str, str], list[Pair]]:
     return texts, pairs
 
 
-def linked(texts: dict[str, str], threshold: float) -> dict[frozenset[str], float]:
-    return {frozenset((x, y)): score for x, y, score, _shared in similar_texts(texts, threshold)}
+def categories(part: str) -> dict[str, list[str]]:
+    """Each incident's root-cause category, keyed as in `load`: the site passes them to `similar_texts` too."""
+    data: dict[str, Any] = yaml.safe_load((HERE / f"pairs.{part}.yaml").read_text(encoding="utf-8"))
+    return {
+        f"{side['source']}:{hashlib.sha256(str(side['root_cause']).encode()).hexdigest()[:4]}": [
+            str(side["root_cause_category"])
+        ]
+        for raw in data["pairs"]
+        for side in (raw["a"], raw["b"])
+    }
+
+
+def linked(texts: dict[str, str], threshold: float, cats: dict[str, list[str]]) -> dict[frozenset[str], float]:
+    return {frozenset((x, y)): score for x, y, score, _shared in similar_texts(texts, threshold, None, cats)}
 
 
 def score(part: str, threshold: float | None = None) -> tuple[Score, list[tuple[Pair, float | None]]]:
     texts, pairs = load(part)
-    links = linked(texts, Settings().similarity_threshold if threshold is None else threshold)
+    links = linked(texts, Settings().similarity_threshold if threshold is None else threshold, categories(part))
     rows = [(p, links.get(frozenset((p.a, p.b)))) for p in pairs]
     tp = sum(1 for p, s in rows if s is not None and p.label == "same-class")
     fp = sum(1 for p, s in rows if s is not None and p.label != "same-class")
@@ -87,10 +100,12 @@ def report(part: str, verbose: bool) -> Score:
     )
     if verbose:
         texts, _pairs = load(part)
-        every = {frozenset((x, y)): s for x, y, s, _t in similar_texts(texts, 0.0)}
+        every = {frozenset((x, y)): (s, t) for x, y, s, t in similar_texts(texts, 0.0, None, categories(part))}
         for pair, link in rows:
-            raw = every.get(frozenset((pair.a, pair.b)))
+            raw, shared = every.get(frozenset((pair.a, pair.b)), (None, []))
             shown = f"{raw:.3f}" if raw is not None else "not a candidate"
+            if raw is not None and shared and shared[0][:1].isupper() | (" " in shared[0]):
+                shown += f" [{shared[0]}]"
             mark = "linked" if link is not None else "      "
             print(f"  {pair.label:10} {mark} {shown:>15}  {pair.a} ~ {pair.b}: {pair.note[:70]}")
     return result

@@ -79,6 +79,10 @@ _REPORTED_CHANGE = re.compile(r"\b[a-z][\w-]*s\s+(?:\w+ly\s+)?(?:were\s+|have\s+
 _MODAL = re.compile(r"\b(?:will|shall|should|must|needs?\s+to)\b", re.IGNORECASE)
 _PASSIVE_CHANGE = re.compile(r"\b(?:has|have|had)\s+been\s+\w+(?:ed|en|t)\b|\b(?:was|were)\s+\w+(?:ed|en)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'\u2019/-]*")
+# A sentence whose verb lists work by its gerunds plans that work: "These include implementing ...".
+_LISTS_WORK = re.compile(
+    r"\b(?:includes?|including|involves?|consists?\s+of|covers?)\s+(?:both\s+|also\s+)?\w+ing\b", re.I
+)
 
 
 def judge(text: str) -> Judgement | None:
@@ -121,9 +125,11 @@ def _shape(text: str) -> Judgement | None:
     first = words[0].lower()
     if _COPULA_STATEMENT.match(text):
         return Judgement("not-action", "a statement, not a change")
+    if _MODAL.search(text) or _PASSIVE_CHANGE.search(text) or _LISTS_WORK.search(text):
+        # a requirement ("Deletion should be soft"), a change made ("... have been moved") or planned work
+        # listed by its gerunds: whatever its first word, it asks for or reports a change
+        return None
     if first in _DETERMINERS:
-        if _MODAL.search(text) or _PASSIVE_CHANGE.search(text):
-            return None  # a requirement ("... should not hard delete") or a change made ("... have been moved")
         return Judgement("not-action", "a statement of fact")
     if first in ("we", "i", "to", "our"):
         return None  # a plan or a report by the team: "We will add ...", "To reduce X, we removed Y"

@@ -62,6 +62,10 @@ _CLAUSE_BREAK = re.compile(
 )
 _SENTENCE_BREAK = re.compile(r"[;:!?\u2014]|\.(?!\w)|\s-\s|\bbut\b", re.IGNORECASE)
 _ADVERB = re.compile(r"[a-z]+ly|also|then|just|again|once|still|even|already|later|initially|first|never|simply")
+_TRAILING_FILLER = re.compile(
+    r"\s+(?:[a-z]+ly|also|then|just|again|once|still|even|already|later|initially|first|never|simply|"
+    r"had|has|have|must|might|may|would|probably)$"
+)
 _QUOTED = re.compile(r'"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d|(?<!\w)\'[^\'\n]{1,80}\'(?!\w)')
 _PARENS = re.compile(r"\([^()\n]{0,80}\)")
 _WORD = re.compile(r"@[\w.-]*\w|[\w'\u2019-]+")
@@ -99,9 +103,19 @@ class Word(NamedTuple):
 def subject_before(text: str, index: int) -> list[Word]:
     """The words of the noun phrase just before `index` (a verb), trailing adverbs dropped."""
     start = index - len(clause_before(text, index))
-    clause = _TRAILING_QUALIFIERS.sub("", text[start:index].rstrip())
+    clause = text[start:index].rstrip()
+    if not clause.strip() and text[:start].rstrip().endswith(","):
+        # an appositive between commas: "Dmitri, the release manager, forgot ..." names the release manager
+        return subject_before(text, len(text[:start].rstrip()) - 1)
+    # Peel what may stand between the subject and its verb, in any order: adverbs ("simply"),
+    # auxiliaries ("had", "must have") and qualifiers of a role ("on duty"), then a relative "who".
+    while True:
+        shorter = _TRAILING_QUALIFIERS.sub("", _TRAILING_FILLER.sub("", clause))
+        if shorter == clause:
+            break
+        clause = shorter
     words = [Word(w.group(0), w.start() + start) for w in _WORD.finditer(clause)]
-    while words and _ADVERB.fullmatch(words[-1].text):
+    if len(words) > 1 and words[-1].text.lower() == "who":
         words.pop()
     return words[-5:]
 

@@ -32,10 +32,13 @@ _FAILURE_VERB = (
     r"broke|ignored|missed|skipped|rushed|failed\s+to|caused\s+(?:the|this|an?)\s+(?:outage|incident|issue|problem|"
     r"failure|downtime|data\s+loss)|pushed\s+(?:an?\s+|the\s+)?(?:bad|broken|wrong|faulty|untested)|dropped\s+the|"
     r"made\s+(?:an?|the)\s+(?:\w+\s+)?(?:error|mistake|typo|blunder)|"
-    r"never\s+(?:added|checked|tested|verified|read|ran|looked|told|updated|renewed|followed))"
+    r"never\s+(?:added|checked|tested|verified|read|ran|looked|told|updated|renewed|followed)|"
+    r"(?:chose|decided|opted)\s+(?:not\s+)?to\s+(?:ignore|skip|bypass|disable|override|silence|wait|test|check|review))"
 )
 _HUMAN_ONLY = re.compile(r"forg|neglected|overlooked|botched|fumbled|mistyped|fat-fingered|messed|screwed", re.I)
-_BLAME_ADVERB = r"(?:accidentally|mistakenly|carelessly|wrongly|recklessly|hastily|sloppily)"
+_BLAME_ADVERB = (
+    r"(?:accidentally|mistakenly|carelessly|wrongly|recklessly|hastily|sloppily|inadvertently|erroneously|blindly)"
+)
 _DIDNT = r"(?:did\s*n[o'\u2019]t|didn['\u2019]t)"
 _CHECK_VERB = (
     r"(?:test|follow|check|verify|read|review|double-check|think|notice|realize|realise|escalate|wait|ask|"
@@ -247,8 +250,8 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
             # "X should have ...", "X ought to have ...": hindsight about a person; "the alert should have fired" is not
             (
                 _rx(
-                    r"\b(?:should(?:\s+not|n['\u2019]t)?(?:\s+have|['\u2019]ve)|ought\s+to\s+have|"
-                    r"could(?:\s+have|['\u2019]ve)\s+(?:known|noticed|checked|caught|seen|prevented|avoided|"
+                    r"\b(?:should(?:\s+not|\s+never|n['\u2019]t)?(?:\s+have|['\u2019]ve)|ought\s+to\s+have|"
+                    r"could(?:\s+\w+ly)?(?:\s+have|['\u2019]ve)\s+(?:known|noticed|checked|caught|seen|prevented|avoided|"
                     r"realized|realised|tested|verified))\b"
                 ),
                 _subject_is_person,
@@ -272,15 +275,18 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
             ),
             # "X didn't test/check/verify ...": about a person; "the suite didn't test it" is not
             (
-                _rx(rf"\b(?:{_DIDNT}|never)\s+(?:\w+ly\s+)?(?:bother\s+to\s+)?{_CHECK_VERB}(?:ed|s)?\b"),
+                _rx(
+                    rf"\b(?:{_DIDNT}|never|had(?:\s+\w+ly)?\s+not|hadn['\u2019]t)\s+(?:\w+ly\s+)?(?:bother\s+to\s+)?"
+                    rf"{_CHECK_VERB}(?:ed|s)?\b"
+                ),
                 _subject_is_person,
-                _needs("did didnot didn't never"),
+                _needs("did didnot didn't never had hadn't"),
             ),
         ),
         "a counterfactual judges with hindsight",
         'Say what made it hard: "Testing didn\'t catch this because the suite has no case for it."',
         "The on-call engineer should have known better.",
-        _trigger("should shouldn't should've ought could could've if unless had did didn't didnt never"),
+        _trigger("should shouldn't should've ought could could've if unless had hadn't did didn't didnt never"),
     ),
     BlamelessRule(
         "blameless-person-failed",
@@ -291,7 +297,7 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
                 _needs(
                     "forgot forget forgets forgots forgotten forgetten neglected overlooked botched fumbled "
                     "mistyped fingered messed screwed broke ignored missed skipped rushed failed caused pushed dropped "
-                    "made never"
+                    "made never chose decided opted"
                 ),
             ),
             # the passive with a person as agent: "the release was botched by the new hire"
@@ -307,7 +313,10 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
             (
                 _rx(rf"\b{_BLAME_ADVERB}\s+\w+"),
                 _subject_is_person,
-                _needs("accidentally mistakenly carelessly wrongly recklessly hastily sloppily"),
+                _needs(
+                    "accidentally mistakenly carelessly wrongly recklessly hastily sloppily inadvertently erroneously "
+                    "blindly"
+                ),
             ),
             # "... pushed straight to main without review": a person skipping a safeguard
             (
@@ -329,11 +338,11 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
         'Make the system the subject: "A deploy introduced a regression that our checks did not catch."',
         "Alice broke production with a bad deploy.",
         _trigger(
-            "forgot forget forgets forgotten neglected overlooked botched fumbled mistyped fat fingered messed screwed "
-            "broke ignored missed skipped rushed failed caused pushed dropped made never accidentally mistakenly "
-            "carelessly wrongly recklessly hastily sloppily without fault mistake error typo oversight blunder "
-            "negligence carelessness slip careless sloppy hasty hurried untested reckless bad broken faulty mistaken "
-            "wrong"
+            "forgot forget forgets forgotten neglected overlooked botched fumbled mistyped fat fingered messed "
+            "screwed broke ignored missed skipped rushed failed caused pushed dropped made never chose decided "
+            "opted accidentally mistakenly carelessly wrongly recklessly hastily sloppily inadvertently "
+            "erroneously blindly without fault mistake error typo oversight blunder negligence carelessness slip "
+            "careless sloppy hasty hurried untested reckless bad broken faulty mistaken wrong"
         ),
     ),
     BlamelessRule(

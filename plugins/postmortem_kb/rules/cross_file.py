@@ -48,7 +48,7 @@ def similar_incidents(entries: Iterable[Entry], relations: Sequence[Relation]) -
             )
         else:  # a learning link across services, never counted as a repeat
             message = (
-                f"resembles the earlier incident {latest} ({date}) on other services: {reasons}{more}. "
+                f"resembles the earlier incident {latest} ({date}): {reasons}{more}. "
                 "A similar incident, not a repeat: read its lessons, and add it to `related` to link the two"
             )
         out.append(

@@ -1,0 +1,323 @@
+"""Failure classes: two incidents that failed the same way meet even when they share no words.
+
+Term normalisation (`terms.py`) makes "regex" and "regular expression" one word, but two
+expired-certificate outages can still be written with almost no word in common ("the cert
+lapsed" / "HTTPS failed because the TLS certificate was not renewed"), while two unrelated
+outages share "network", "database" or "DNS". A failure class is a specific way of failing,
+drawn from common SRE experience: an expired certificate, catastrophic regex backtracking, a
+command run against the wrong target, a cache stampede, a bad configuration pushed everywhere
+at once. Two incidents that share one are linked as similar (`relations.similar_texts`) with the
+class as the reason.
+
+The table is data, in two levels:
+
+- `CUES`: a cue is a named concept and the words that signal it (a regular expression matched
+  on word starts, on the root-cause text after term normalisation, so "cert" already reads
+  "certificate" and "k8s" "kubernetes").
+- `CLASSES`: a class is a label and one or more alternatives; an alternative is a set of cues
+  that must all appear in **one sentence**. Generic cues ("database", "network") are only ever
+  used together with a specific one, so hard negatives that share generic words stay apart.
+
+The incident's root-cause categories are read as words of every sentence: a postmortem
+categorised `certificate-expiry` or `third-party` supplies those cues. Add a class by adding
+its cues and a row; keep each alternative specific enough that two incidents matching it would
+be called "the same failure" by an on-call engineer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from .terms import normalise
+
+# cue -> regular expression, matched at the start of a word (case-insensitive text, normalised by terms.py)
+CUES: dict[str, str] = {
+    "certificate": r"certificat|cert\b|tls\b|ssl\b|x509",
+    "expire": r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert",
+    "credential": r"token|password|secret|credential|api key|signing key|license|licence|domain regist",
+    "regex": r"regex|regular expression|pattern match",
+    "backtracking": r"backtracking|exponential (?:time|match)|pathological (?:regex|pattern)",
+    "cpu": r"cpu|processor",
+    "exhausted": r"exhaust|saturat|spik|pegged|100 ?%|maxed|starv|ran out|run out|used up|fully consumed",
+    "dns": r"dns|nameserver|name server|domain name",
+    "dns-fault": r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat",
+    "bgp": r"bgp|route announcement|prefix announcement|route leak|route hijack|as path",
+    "withdraw": r"withdraw|stopped announcing|no longer announc|announce",
+    "route": r"route|prefix|ip block|ip range|ip address|advertisement|reachab",
+    "command": r"command|script|playbook|manual(?:ly)? (?:run|ran|execut|step)|console|cli\b|query ran|ran a",
+    "destructive": r"delete|drop|truncat|terminat|shut ?down|decommission|wipe|destroy|purg|took down|take down",
+    "wrong-target": (
+        r"wrong|incorrect|unintend|than intended|not intended|inadvertent|accidental|mistaken|believed|"
+        r"thought (?:it|they|was)|instead of|larger set|more servers|entire|all (?:servers|hosts|instances|nodes)"
+    ),
+    "automation": r"automat|script|cron|scheduled|job\b|jobs\b|tool(?:ing)?\b|workflow|controller|orchestrat",
+    "all-at-once": (
+        r"all regions|every region|multiple regions|across regions|several regions|globally|simultaneous|"
+        r"at the same time|at once|entire fleet|whole fleet|all (?:the )?(?:machines|servers|hosts|clusters|zones)"
+    ),
+    "maintenance": r"maintenance|cleanup|clean up|housekeeping|garbage collect|decommission",
+    "failover": r"failover|promot|split.?brain|fail(?:ed)? back",
+    "primary": r"primar|replica|secondary|leader|master\b|standby",
+    "db": r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard",
+    "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
+    "replication": r"replica|replicat",
+    "lag": r"\blag|behind|delay",
+    "disk": r"disk|drive|ssd|volume|storage device|raid|ebs",
+    "full": r"full\b|filled|fill up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull",
+    "diskfull": r"diskfull",
+    "hw-fault": r"fail|fault|degrad|malfunction|broken|bad sector|i/o error|io error|corrupt|dying|defect",
+    "hardware": r"hardware|disk|drive|ssd|nic\b|network card|memory module|dimm|power supply|raid|controller card",
+    "oom": r"oom",
+    "retry": r"retr(?:y|ies|ied)|reconnect",
+    "storm": r"storm|amplif|flood|thundering herd|herd|stampede|synchroni[sz]ed|all at once",
+    "herd": r"thundering herd|retry storm|stampede",
+    "cache": r"cache|memcache",
+    "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm",
+    "overload": r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout",
+    "quota": r"quota|rate.?limit|throttl|api limit|request limit",
+    "hit-limit": r"exceed|exhaust|hit\b|hitting|reach|trigger|ran out|run out|used up|maxed|over\b",
+    "clock": r"clock|ntp|time ?sync|leap|timezone|time zone|daylight saving|dst\b|y2k|2038|epoch",
+    "clock-fault": r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift",
+    "third-party": (
+        r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|external (?:service|dependency|api)|"
+        r"supplier|partner'?s"
+    ),
+    "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable",
+    "migration": r"migrat|backfill|schema change|alter table|reindex|data fix",
+    "data": r"data\b|schema|table|database|rows|records",
+    "config": r"config|feature file|feature flag|flag\b|policy|policies|rule ?set|rules file",
+    "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync",
+    "config-bad": (
+        r"erroneous|bad\b|incorrect|wrong|invalid|faulty|malformed|broken|blank|empty|unexpected|"
+        r"larger.than.expected|doubled|typo|mistake|delete|unintended|triggered the bug|triggered a bug"
+    ),
+    "change": r"change|update|edit|push|rollout|rolled out|deploy",
+    "deploy": r"deploy|release|rollout|rolled out|new version|new build|upgrade",
+    "bad-build": (
+        r"regression|broken build|bad build|faulty (?:build|binary|release)|buggy (?:build|release|version)|"
+        r"bad release"
+    ),
+    "queue": r"queue|kafka|sqs|rabbitmq|message bus",
+    "backlog": r"backlog|pile|build.?up|depth|behind|lag",
+    "contention": r"contention|deadlock|lock wait|lock timeout|row lock|table lock|mutex",
+    "expensive-query": r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1",
+    "power": r"power|electric|utility feed|generator|ups\b|cooling|hvac|overheat|thermal",
+    "power-loss": r"loss|lost|outage|fail|cut|surge|interrupt|trip",
+    "fiber": r"fib(?:er|re)",
+    "cut": r"\bcut|sever|damag|dig",
+    "ddos": r"ddos",
+    "size-limit": r"size limit|hard.?coded limit|limit on the size|maximum size|max size|overflow|int32|2\^31|2,147",
+}
+
+# The cues a root-cause category may supply (what failed, never how): "dependency-failure" names a
+# dependency, but its "failure" must not turn every sentence into an outage.
+CATEGORY_CUES = frozenset(
+    {
+        "certificate",
+        "expire",
+        "credential",
+        "regex",
+        "dns",
+        "bgp",
+        "third-party",
+        "config",
+        "deploy",
+        "migration",
+        "disk",
+        "hardware",
+        "oom",
+        "cache",
+        "queue",
+        "quota",
+        "clock",
+        "power",
+        "fiber",
+        "ddos",
+    }
+)
+
+# label -> alternatives; each alternative is a tuple of cue names that must all appear in one sentence
+CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "expired certificate": (("certificate", "expire"),),
+    "expired credential": (("credential", "expire"),),
+    "regex backtracking": (("backtracking",), ("regex", "cpu"), ("regex", "exhausted")),
+    "CPU exhaustion": (("cpu", "exhausted"),),
+    "DNS failure": (("dns", "dns-fault"),),
+    "BGP route withdrawal": (("bgp",), ("withdraw", "route")),
+    "command on the wrong target": (("command", "destructive", "wrong-target"),),
+    "automation acting everywhere at once": (
+        ("automation", "destructive", "all-at-once"),
+        ("maintenance", "automation", "all-at-once"),
+    ),
+    "database failover": (("failover", "primary", "db"), ("partition", "primary", "db")),
+    "replication lag": (("replication", "lag"),),
+    "disk full": (("diskfull",), ("disk", "full")),
+    "hardware failure": (("hardware", "hw-fault"),),
+    "memory exhaustion": (("oom",),),
+    "retry storm": (("herd",), ("retry", "storm")),
+    "cache stampede": (("cache", "cache-empty", "overload"),),
+    "quota or rate limit": (("quota", "hit-limit"),),
+    "clock or time handling": (("clock", "clock-fault"),),
+    "third-party outage": (("third-party", "outage"),),
+    "data migration": (("migration", "data"),),
+    "bad configuration pushed everywhere": (("config", "push", "all-at-once"), ("config", "config-bad", "push")),
+    "faulty configuration change": (("config", "change", "config-bad"),),
+    "bad deploy": (("deploy", "bad-build"),),
+    "queue backlog": (("queue", "backlog"),),
+    "lock contention": (("contention",),),
+    "expensive queries": (("expensive-query",),),
+    "power or cooling loss": (("power", "power-loss"),),
+    "fiber cut": (("fiber", "cut"),),
+    "DDoS attack": (("ddos",),),
+    "size limit exceeded": (("size-limit",),),
+}
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_REACH = 40  # no cue pattern reads further than this from its start (a test checks every cue)
+_CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
+
+
+def classify(
+    text: str, categories: Sequence[str] = (), terms: Mapping[str, Sequence[str]] | None = None
+) -> frozenset[str]:
+    """The failure classes a root-cause text (and its root-cause categories) names."""
+    if not text:
+        return frozenset()
+    context = frozenset(_cues(normalise(" ".join(categories).replace("-", " "), terms)) & _CATEGORY_GROUPS)
+    found: set[str] = set()
+    for sentence in _SENTENCE.split(normalise(text, terms)):
+        found.update(_labels(context | _cues(sentence)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=16_384)
+def _labels(cues: frozenset[str]) -> tuple[str, ...]:
+    """The classes whose cues a sentence holds (sentences repeat their cue sets: cached)."""
+    return tuple(label for label, needed in _compiled()[1] if needed <= cues)
+
+
+def _cues(text: str) -> frozenset[str]:
+    """Every cue that matches at a word start of `text`.
+
+    Most cue alternatives are one word ("expir", "backtracking"): what matches at a word start then
+    depends on that word only, so the answer is cached per word, and the vocabulary of postmortems
+    is small. Only a word that may begin a longer alternative ("loss of connectivity", "rate-limit")
+    is read with the text after it (cached by that window)."""
+    found: set[str] = set()
+    for word in _TOKEN.finditer(text):
+        # the word and the character after it, which decides a "\\b" at the end of an alternative
+        cues, longer = _word_cues(text[word.start() : word.end() + 1])
+        found.update(cues)
+        if longer:
+            found.update(_cues_at(text[word.start() : word.start() + _REACH]))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65_536)
+def _word_cues(word: str) -> tuple[tuple[str, ...], bool]:
+    """The cues a word (with the character after it, if any) starts on its own, and whether it may
+    start an alternative that reads beyond it."""
+    token = word if word[-1].isalnum() else word[:-1]
+    return _cues_at(word if not word[-1].isalnum() else word + " "), bool(_compiled()[2].match(token))
+
+
+@lru_cache(maxsize=65_536)
+def _cues_at(window: str) -> tuple[str, ...]:
+    # One anchored match of optional lookaheads reads every cue that can start with this letter
+    # (cues overlap: "replica" is both a primary and replication).
+    chain = _compiled()[0].get(window[0])
+    at = chain.match(window) if chain is not None else None
+    return () if at is None else tuple(name for name, value in at.groupdict().items() if value is not None)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[str]], ...], re.Pattern[str]]:
+    """Per first letter, a chain of optional lookaheads naming every cue; the class alternatives as
+    cue-group sets; the words that may start an alternative reading past themselves."""
+    starts = {name: _first_letters(pattern) for name, pattern in CUES.items()}
+    by_letter: dict[str, re.Pattern[str]] = {}
+    for letter in {c for letters in starts.values() for c in letters}:
+        chain = "".join(
+            f"(?=(?P<{_group(name)}>{CUES[name]}))?" for name, letters in starts.items() if letter in letters
+        )
+        by_letter[letter] = re.compile(chain)
+    alternatives = tuple(
+        (label, frozenset(_group(cue) for cue in needed)) for label, options in CLASSES.items() for needed in options
+    )
+    # The leading letters of every alternative that can read past the end of a word: a word starting
+    # with them must be read with what follows it.
+    heads = [_head(option) for p in CUES.values() for option in _options(p) if not _one_word(option)]
+    # a head followed by a separator ("i/o", "at once") is a whole word; else ("timed? ?out") a prefix
+    whole = sorted({h for h, whole in heads if whole})
+    prefix = sorted({h for h, whole in heads if not whole})
+    longer = re.compile("|".join([*(f"{re.escape(h)}$" for h in whole), *(re.escape(h) for h in prefix)]) or r"(?!)")
+    return by_letter, alternatives, longer
+
+
+def _options(pattern: str) -> list[str]:
+    """A cue's top-level alternatives, with a leading \\b dropped."""
+    return [option.removeprefix("\\b") for option in _split_top(pattern)]
+
+
+def _one_word(option: str) -> bool:
+    """Whether an alternative only ever matches letters and digits (and a \\b at its end)."""
+    return re.fullmatch(r"(?:[a-z0-9|?]|\(\?:|\))*(?:\\b)?", option) is not None
+
+
+def _head(option: str) -> tuple[str, bool]:
+    """The letters an alternative surely starts with ("" when it may start with anything), and
+    whether they must be a whole word (a separator follows them: "i/o", "at once")."""
+    head = re.match(r"[a-z0-9]*", option)
+    letters = head.group() if head else ""
+    after = option[len(letters) : len(letters) + 1]
+    if after in ("?", "*"):
+        return letters[:-1], False
+    return letters, after in (" ", "/", "'", ",", "-") or option[len(letters) : len(letters) + 2] in ("\\+", "\\^")
+
+
+def _first_letters(pattern: str) -> set[str]:
+    """The characters a cue's match can start with: the first character of each top-level
+    alternative, looking into a leading group and past a leading \\b."""
+    letters: set[str] = set()
+    for option in _split_top(pattern):
+        option = option.removeprefix("\\b")
+        if option.startswith("(?:"):
+            close = _closing(option)
+            letters |= _first_letters(option[3:close])
+            if option[close + 1 : close + 2] in ("?", "*"):
+                letters |= _first_letters(option[close + 2 :])
+        elif option[:1].isalnum() and option[1:2] not in ("?", "*"):
+            letters.add(option[0])
+        else:
+            raise ValueError(f"cue pattern {pattern!r}: each alternative must start with a letter or digit")
+    return letters
+
+
+def _split_top(pattern: str) -> list[str]:
+    parts: list[str] = []
+    depth = last = 0
+    for index, char in enumerate(pattern):
+        if char == "(" and pattern[index - 1 : index] != "\\":
+            depth += 1
+        elif char == ")" and pattern[index - 1 : index] != "\\":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[last:index])
+            last = index + 1
+    return [*parts, pattern[last:]]
+
+
+def _closing(option: str) -> int:
+    depth = 0
+    for index, char in enumerate(option):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index
+    raise ValueError(f"unbalanced group in cue pattern {option!r}")
+
+
+def _group(cue: str) -> str:
+    return re.sub(r"\W", "_", cue)
