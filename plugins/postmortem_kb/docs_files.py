@@ -38,11 +38,12 @@ def walk(root: Path, docs_dir: Path | None = None, patterns: str = "") -> Iterat
             dirs[:] = []
             continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # the folder's path inside docs_dir, once a folder: per file, pathlib cost more than the walk
+        prefix = _src_prefix(base, folder) if base is not None else None
         for name in sorted(files):
-            path = Path(folder, name)
-            if base is not None and _excluded(spec, base, path):
+            if prefix is not None and spec.match_file(prefix + name):
                 continue
-            yield path
+            yield Path(folder, name)
 
 
 def _loops(folder: str) -> bool:
@@ -51,9 +52,11 @@ def _loops(folder: str) -> bool:
     return os.path.commonpath([real, parent]) == real
 
 
-def _excluded(spec: GitIgnoreSpec, base: Path, path: Path) -> bool:
+def _src_prefix(base: Path, folder: str) -> str | None:
+    """The `src_uri` of files in `folder` up to their name ("" or "a/b/"), or None outside docs_dir
+    (a folder named on the command line, not part of the site)."""
     try:
-        src_uri = Path(os.path.abspath(path)).relative_to(base).as_posix()
+        inside = Path(os.path.abspath(folder)).relative_to(base).as_posix()
     except ValueError:
-        return False  # outside docs_dir: named on the command line, not part of the site
-    return spec.match_file(src_uri)
+        return None
+    return "" if inside == "." else inside + "/"

@@ -42,9 +42,15 @@ def cross_file_findings(
     current: set[str] = set()
     changed: list[Job] = []
     context_names: list[str] = []  # every context file, readable or not, but the checked ones
+    in_key: dict[str, str] = {}  # a context folder -> its name under `key` (relpath a folder, not a file)
     for file in context:
         name = str(file)
-        entry = checked_entries.pop(os.path.join(key, os.path.relpath(file, corpus_dir)), None)
+        entry = None
+        if checked_entries:
+            folder, base = os.path.split(name)
+            if folder not in in_key:
+                in_key[folder] = os.path.normpath(os.path.join(key, os.path.relpath(folder, corpus_dir)))
+            entry = checked_entries.pop(os.path.join(in_key[folder], base), None)
         if entry is None:
             context_names.append(name)
         try:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from .lexicon import parts_of_speech
+
 Verdict = Literal["vague", "not-action"]
 
 
@@ -165,6 +167,4 @@ def _known(word: str) -> bool:
 @lru_cache(maxsize=4096)
 def _lemmas(word: str) -> frozenset[str]:
     """The parts of speech the lexicon knows for a word."""
-    from lemminflect import getAllLemmas  # a 1 MB lexicon: loaded only when an action item is judged
-
-    return frozenset(getAllLemmas(word))
+    return parts_of_speech(word)

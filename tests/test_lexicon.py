@@ -1,0 +1,31 @@
+"""The lexicon reader gives what lemminflect itself gives (rules/lexicon.py is a faster path to it)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from lemminflect import getAllLemmas
+from postmortem_kb.rules.lexicon import _data, parts_of_speech
+
+
+def _sample() -> list[str]:
+    text, overrides = _data()
+    words = sorted({line.split(",", 1)[0] for line in text.splitlines() if line})
+    picked = random.Random(14).sample(words, 3000)
+    # overrides, mixed case, hyphens and words the lexicon does not know
+    return [*picked, *overrides, "Deploy", "RE-DEPLOY", "auto-scale", "dedupe", "kubectl", "", "a,noun", "manually"]
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_parts_of_speech_match_lemminflect(chunk: int) -> None:
+    words = _sample()[chunk::4]
+    assert words
+    mismatches = [w for w in words if parts_of_speech(w) != frozenset(getAllLemmas(w))]
+    assert mismatches == []
+
+
+def test_every_category_seen_in_the_lexicon_maps_to_a_known_tag() -> None:
+    text, _ = _data()
+    categories = {line.split(",")[1] for line in text.splitlines() if line}
+    assert {c.upper() for c in categories} - {"MODAL"} <= {"ADJ", "ADV", "AUX", "NOUN", "VERB"}
