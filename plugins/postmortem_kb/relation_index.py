@@ -33,6 +33,7 @@ from .relations import (
     cause_relations,
     describe,
     manual_relations,
+    prose_relation,
     term_counts,
 )
 
@@ -245,9 +246,5 @@ class RelationIndex:
                 continue
             first, second = sorted((by_stem[x], by_stem[y]), key=Doc.order)
             what = describe(labels, [self._surface(t, by_stem) for t in shared[:4]])
-            services = sorted(set(first.services) & set(second.services))
-            if services:
-                out.append(Relation(first.stem, second.stem, "text", f"{what} on {', '.join(services)}", score))
-            else:
-                out.append(Relation(first.stem, second.stem, "similar", f"{what} on other services", score))
+            out.append(prose_relation(first.stem, second.stem, first.services, second.services, what, score))
         return out

@@ -263,12 +263,18 @@ def text_relations(
         first, second = _order(by_stem[x], by_stem[y])
         labels = [s for s in shared if s in CLASSES]
         what = describe(labels, [s for s in shared if s not in CLASSES][:4])
-        shared_services = sorted(set(first.services) & set(second.services))
-        if shared_services:
-            out.append(Relation(first.stem, second.stem, "text", f"{what} on {', '.join(shared_services)}", score))
-        else:
-            out.append(Relation(first.stem, second.stem, "similar", f"{what} on other services", score))
+        out.append(prose_relation(first.stem, second.stem, first.services, second.services, what, score))
     return out
+
+
+def prose_relation(
+    first: str, second: str, first_services: Sequence[str], second_services: Sequence[str], what: str, score: float
+) -> Relation:
+    """Similar prose is a repeat ("text") on a shared service, else a "similar" incident elsewhere."""
+    shared = sorted(set(first_services) & set(second_services))
+    if shared:
+        return Relation(first, second, "text", f"{what} on {', '.join(shared)}", score)
+    return Relation(first, second, "similar", f"{what} on other services", score)
 
 
 def describe(labels: Sequence[str], words: Sequence[str]) -> str:
