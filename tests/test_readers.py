@@ -16,20 +16,16 @@ import shutil
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .browser import CHROMIUM, FLAGS, QuietHandler
 from .conftest import REFERENCE_KB, ROOT, TESTS
 from .sites import MKDOCS_YML, build
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 WIDTHS = (1280, 390)
 REAL_KB = TESTS / "fixtures" / "real-kb"
 
@@ -39,13 +35,8 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 playwright = pytest.importorskip("playwright.sync_api")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def _serve(root: Path, docs: Path, config: Path, docs_name: str, *, copy: bool = True) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root / "site")))
     url = f"http://127.0.0.1:{httpd.server_address[1]}/"
     if copy:
         shutil.copytree(docs, root / docs_name)

@@ -16,22 +16,18 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .browser import CHROMIUM, FLAGS, QuietHandler
 from .sites import Built, base, build, make_site
-from .test_browser import CHROMIUM, FLAGS, playwright
+from .test_browser import playwright
 
 HOSTILE = Path(__file__).parent / "hostile"
 _HANDLER_IN_TAG = re.compile(r"<[a-z][^>]*\son\w+\s*=", re.IGNORECASE)
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +43,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture(scope="module")
 def served(hostile_site: Built) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(hostile_site.site))
+    handler = functools.partial(QuietHandler, directory=str(hostile_site.site))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
