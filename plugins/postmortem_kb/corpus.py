@@ -21,6 +21,7 @@ from .cache_store import Store, digest
 from .evaluate import evaluate_bytes
 from .findings import Finding, Position
 from .records import Incident, incident_from
+from .relations import TextFacts, remember_text_facts, text_facts
 from .settings import Settings
 
 
@@ -98,7 +99,11 @@ def read_entries(
         from .stored_entries import read_stored
 
         return read_stored(jobs, settings, cache, store, parallel=parallel, verify=verify)
-    return parallel_map(_worker_entry, jobs, settings, parallel, lambda job: _read_entry(job, settings, cache))
+    pairs = parallel_map(_worker_entry, jobs, settings, parallel, lambda job: (_read_entry(job, settings, cache), None))
+    for entry, facts in pairs:
+        if facts is not None and entry.incident is not None:
+            remember_text_facts(entry.incident, settings.terms, facts)
+    return [entry for entry, _facts in pairs]
 
 
 T = TypeVar("T")
@@ -131,8 +136,11 @@ def _set_settings(settings: Settings) -> None:
     _WORKER_SETTINGS = settings
 
 
-def _worker_entry(job: Job) -> Entry:
-    return _read_entry(job, _WORKER_SETTINGS, None)
+def _worker_entry(job: Job) -> tuple[Entry, TextFacts | None]:
+    """The entry and what the corpus comparison needs of its text, made here rather than serially
+    in the parent afterwards."""
+    entry = _read_entry(job, _WORKER_SETTINGS, None)
+    return entry, text_facts(entry.incident, _WORKER_SETTINGS.terms) if entry.incident is not None else None
 
 
 def _read_entry(job: Job, settings: Settings, cache: EntryCache | None) -> Entry:

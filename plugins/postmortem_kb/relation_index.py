@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .failure_classes import classify
 from .records import Incident
 from .relations import (
     CLASS_WEIGHT,
@@ -32,6 +31,7 @@ from .relations import (
     _unit,
     cause_relations,
     describe,
+    failure_classes_of,
     manual_relations,
     prose_relation,
     term_counts,
@@ -56,7 +56,7 @@ class Doc:
     @classmethod
     def of(cls, path: str, digest: str, incident: Incident, terms: Mapping[str, Sequence[str]] | None = None) -> Doc:
         counts, surface = term_counts(incident.rca_text, terms)
-        classes = sorted(classify(incident.rca_text, incident.root_causes, terms))
+        classes = sorted(failure_classes_of(incident.rca_text, incident.root_causes, terms))
         return cls(
             path, digest, incident.stem, incident.date.isoformat(), incident.timeline["started"].isoformat(),
             incident.services, incident.root_causes, incident.related, bool(incident.rca_text),

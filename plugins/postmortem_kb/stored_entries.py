@@ -15,7 +15,7 @@ from pathlib import Path
 from . import entry_codec
 from .cache_store import Store, digest
 from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, read_regular, worker_settings
-from .relations import TermCounts, remember_term_counts, term_counts
+from .relations import TextFacts, remember_text_facts, text_facts
 from .settings import Settings
 
 Item = tuple[Job, bytes | None]  # a file and its content, when already read
@@ -76,10 +76,10 @@ def read_with_digests(
     items = [(jobs[i], contents[i]) for i in misses]
     judged = parallel_map(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
     new_rows = []
-    for index, (judged_entry, text, found, counts) in zip(misses, judged, strict=True):
+    for index, (judged_entry, text, found, facts) in zip(misses, judged, strict=True):
         out[index] = judged_entry
-        if counts is not None and judged_entry.incident is not None:
-            remember_term_counts(judged_entry.incident.rca_text, settings.terms, counts)
+        if facts is not None and judged_entry.incident is not None:
+            remember_text_facts(judged_entry.incident, settings.terms, facts)
         if index in stats and found:
             digests[index] = found
             store.record_digest(jobs[index][1], stats[index], found)
@@ -121,12 +121,13 @@ def _decode(text: str, name: str, src_uri: str) -> Entry | None:
     return Entry(findings, incident, name, anchor)
 
 
-Judged = tuple[Entry, str | None, str, TermCounts | None]
+Judged = tuple[Entry, str | None, str, TextFacts | None]
 
 
 def _judge(item: Item, settings: Settings) -> Judged:
     """The entry, its JSON for the cache (None when it has no JSON form), the content digest and
-    the term counts of its Root Cause Analysis (made here, in a worker, not serially afterwards)."""
+    the term counts and failure classes of its Root Cause Analysis (made here, in a worker, not
+    serially afterwards)."""
     job, data = item
     src_uri, name, path = job
     if data is None:
@@ -139,8 +140,8 @@ def _judge(item: Item, settings: Settings) -> Judged:
         text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, name)
     except entry_codec.Unstorable:
         text = None
-    counts = term_counts(entry.incident.rca_text, settings.terms) if entry.incident is not None else None
-    return entry, text, digest(data), counts
+    facts = text_facts(entry.incident, settings.terms) if entry.incident is not None else None
+    return entry, text, digest(data), facts
 
 
 def _worker_judge(item: Item) -> Judged:
