@@ -92,6 +92,9 @@ Needs = Callable[[Line], bool]
 def _needs(*groups: str) -> Needs:
     """A word of each group (space-separated words) occurs in the line."""
     sets = tuple(frozenset(g.split()) for g in groups)
+    if len(sets) == 1:  # most patterns: one group, tested without a generator (the rule's hot path)
+        (words,) = sets
+        return lambda line: not line.words.isdisjoint(words)
     return lambda line: all(not line.words.isdisjoint(words) for words in sets)
 
 
@@ -425,16 +428,36 @@ _OFF, _ON = "<!-- blameless: off -->", "<!-- blameless: on -->"
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
+# `_words`' separators but "\n": one translation of a whole body keeps its lines apart.
+_SEPARATORS_BUT_NEWLINE = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalpha() or c in "'\n")})
+
+
+def lines_with_triggers(texts: list[str]) -> set[int]:
+    """Indexes of the lines in which `find_blame` can find anything: those holding a trigger word
+    (the words `_words` makes of the line).
+
+    The whole body is lowered and translated at once and no set is built per line: most lines hold
+    no trigger word, and making each line's word set was most of the rule's cost."""
+    folded = "\n".join(texts).lower().replace("\u2019", "'").translate(_SEPARATORS_BUT_NEWLINE)
+    return {i for i, words in enumerate(folded.split("\n")) if not _ANY_TRIGGER.isdisjoint(words.split())}
+
+
 def find_blame(text: str, names: frozenset[str] = frozenset()) -> Iterator[tuple[BlamelessRule, Hit]]:
     """Blameful phrases in one line of prose; `names` are people named in the file's authors and roles."""
     if _words(text).isdisjoint(_ANY_TRIGGER):  # most lines: no rule can match (masking only removes words)
         return
+    yield from _blame_in(text, names)
+
+
+def _blame_in(text: str, names: frozenset[str]) -> Iterator[tuple[BlamelessRule, Hit]]:
+    """`find_blame` on a line known to hold a trigger word."""
     masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
     masked = mask_quotes(masked)
     line = Line(masked, names, _words(masked))
     for rule in BLAMELESS_RULES:
-        for hit in rule.matches(line):
-            yield rule, hit
+        if not line.words.isdisjoint(rule.trigger):  # tested here too: a generator per rule costs
+            for hit in rule.matches(line):
+                yield rule, hit
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -444,7 +467,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     severity: Level = "error" if level == "error" else "warning"
     enabled = True
     names = front_matter_names(ctx.meta)
-    for line in ctx.doc.body.lines:
+    lines = ctx.doc.body.lines
+    texts = [line.text for line in lines]
+    # Only lines holding a trigger word can hold blame, and only comment lines can switch the rule
+    # off and on: the others (most of a body) are not visited.
+    triggered = lines_with_triggers(texts)
+    for index in sorted(triggered.union(i for i, text in enumerate(texts) if "<!--" in text)):
+        line = lines[index]
         stripped = line.text.strip()
         taken: list[tuple[int, int]] = []  # one finding per phrase: the first (most specific) rule wins
         if stripped == _OFF:
@@ -453,7 +482,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             enabled = True
         if not enabled or line.in_code or stripped.startswith(">") or _IGNORE_LINE in line.text:
             continue
-        for rule, match in find_blame(line.text, names):
+        for rule, match in _blame_in(line.text, names) if index in triggered else ():
             if any(match.start < end and start < match.end for start, end in taken):
                 continue
             taken.append(match.span())
