@@ -71,7 +71,13 @@ TERMS: dict[str, tuple[str, ...]] = {
 
 def normalise(text: str, extra: Mapping[str, Sequence[str]] | None = None) -> str:
     """Lower-case text with every listed variant rewritten to its canonical term."""
-    pattern, lookup = _compiled(tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
+    return _normalised(text, tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items())))
+
+
+# The term counts and the failure classes of a text each normalise it, one right after the other.
+@lru_cache(maxsize=64)
+def _normalised(text: str, extra: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    pattern, lookup = _compiled(extra)
     if not lookup:
         return text.lower()
     return pattern.sub(lambda m: lookup[_key(m.group("term"))], text.lower())
