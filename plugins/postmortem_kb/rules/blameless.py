@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..findings import Finding, Level, Position
 from .blame_subjects import (
@@ -89,13 +90,23 @@ Judge = Callable[[Line, re.Match[str]], int | None]
 Needs = Callable[[Line], bool]
 
 
+class _Words:
+    """Needs: a word of each group occurs in the line. Data, not only a test, so that which patterns
+    a line can match is planned once per set of words (`_plan`)."""
+
+    def __init__(self, groups: tuple[frozenset[str], ...]) -> None:
+        self.groups = groups
+
+    def __call__(self, line: Line) -> bool:
+        return self.met_by(line.words)
+
+    def met_by(self, words: frozenset[str]) -> bool:
+        return all(not words.isdisjoint(group) for group in self.groups)
+
+
 def _needs(*groups: str) -> Needs:
     """A word of each group (space-separated words) occurs in the line."""
-    sets = tuple(frozenset(g.split()) for g in groups)
-    if len(sets) == 1:  # most patterns: one group, tested without a generator (the rule's hot path)
-        (words,) = sets
-        return lambda line: not line.words.isdisjoint(words)
-    return lambda line: all(not line.words.isdisjoint(words) for words in sets)
+    return _Words(tuple(frozenset(g.split()) for g in groups))
 
 
 def _has_possessive(line: Line) -> bool:
@@ -450,14 +461,42 @@ def find_blame(text: str, names: frozenset[str] = frozenset()) -> Iterator[tuple
 
 
 def _blame_in(text: str, names: frozenset[str]) -> Iterator[tuple[BlamelessRule, Hit]]:
-    """`find_blame` on a line known to hold a trigger word."""
+    """`find_blame` on a line known to hold a trigger word: what each rule's `matches` yields, in
+    rule order, with the word tests planned once per set of words."""
     masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
     masked = mask_quotes(masked)
     line = Line(masked, names, _words(masked))
-    for rule in BLAMELESS_RULES:
-        if not line.words.isdisjoint(rule.trigger):  # tested here too: a generator per rule costs
-            for hit in rule.matches(line):
-                yield rule, hit
+    for rule, (pattern, judge, needs) in _plan(line.words & _VOCABULARY):
+        if not isinstance(needs, _Words) and not needs(line):
+            continue
+        for match in pattern.finditer(line.text):
+            start = judge(line, match)
+            if start is not None:
+                yield rule, Hit(start, match.end(), line.text[start : match.end()])
+
+
+# Every word a rule's trigger or a pattern's needs names: what the plan of a line depends on.
+_VOCABULARY = _ANY_TRIGGER.union(
+    *(
+        group
+        for rule in BLAMELESS_RULES
+        for _p, _j, needs in rule.patterns
+        if isinstance(needs, _Words)
+        for group in needs.groups
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def _plan(words: frozenset[str]) -> tuple[tuple[BlamelessRule, Pattern], ...]:
+    """The patterns a line with these words can match (tests other than word tests are left in)."""
+    return tuple(
+        (rule, pattern)
+        for rule in BLAMELESS_RULES
+        if not words.isdisjoint(rule.trigger)
+        for pattern in rule.patterns
+        if not isinstance(pattern[2], _Words) or pattern[2].met_by(words)
+    )
 
 
 def check(ctx: Context) -> Iterator[Finding]:
