@@ -54,7 +54,9 @@ class Section:
     def has_content(self) -> bool:
         """True when the section or any subsection holds something besides comments."""
         own = "\n".join(ln.text for ln in self.lines)
-        return bool(_COMMENT.sub("", own).strip()) or any(c.has_content() for c in self.children)
+        if "<!--" in own:
+            own = _COMMENT.sub("", own)
+        return bool(own.strip()) or any(c.has_content() for c in self.children)
 
     def tables(self) -> list[Table]:
         return parse_tables(self.lines)

@@ -115,6 +115,13 @@ class FrontMatter:
     first_line: int  # file line of the opening ---
     end_line: int  # file line of the closing ---
     strings: list[tuple[Path, str]] = field(default_factory=list)  # every string value and its path
+    # The YAML as written: rules test it for a character before searching every value for it.
+    yaml_text: str | None = None
+
+    def may_contain(self, char: str) -> bool:
+        """Whether any key or text value can contain `char`: only if the YAML holds it, or an
+        escape sequence (a backslash) that could spell it. Without the YAML text, always."""
+        return self.yaml_text is None or char in self.yaml_text or "\\" in self.yaml_text
 
 
 def split(text: str) -> tuple[str, int, str, int]:
@@ -323,7 +330,7 @@ def parse(text: str) -> tuple[FrontMatter, str, int]:
             1,
         )
     data = {str(k): v for k, v in data.items()}
-    return FrontMatter(data, positions, first_line - 1, body_line - 1, strings), body, body_line
+    return FrontMatter(data, positions, first_line - 1, body_line - 1, strings, yaml_text), body, body_line
 
 
 def _kind(value: object) -> str:

@@ -99,7 +99,7 @@ def _agree(ctx: Context, front: list[dict[str, Any]], table: ActionTable) -> Ite
             )
             continue
         for key in _COMPARED:
-            if key in row.fields and _norm(row.fields[key]) != _norm(item.get(key)):
+            if key in row.fields and not _same(row.fields[key], item.get(key)):
                 yield ctx.finding(
                     "action-items-mismatch",
                     row.position(key),
@@ -124,6 +124,11 @@ def parse_date(text: str) -> dt.date | None:
 
 def _text(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value if value is not None else "")
+
+
+def _same(cell: str, value: object) -> bool:
+    text = _text(value)
+    return cell == text or _norm(cell) == _norm(text)
 
 
 def _norm(value: object) -> str:

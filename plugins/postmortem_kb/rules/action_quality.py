@@ -8,8 +8,9 @@ not a list of verbs), so any imperative, plan or report of a change passes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from ..findings import Finding, Position
 from .action_items import parse_date
@@ -22,8 +23,7 @@ class _Item:
     action: str
     priority: str
     due: dt.date | None
-    action_pos: Position
-    due_pos: Position
+    position: Callable[[str], Position]  # where a field's value is: looked up only for a finding
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -42,14 +42,14 @@ def _wording(ctx: Context, item: _Item) -> Iterator[Finding]:
     if verdict.verdict == "vague":
         yield ctx.finding(
             "action-item-vague",
-            item.action_pos,
+            item.position("action"),
             f"vague action item ({verdict.reason}) {text[:80]!r}: say what will change and how we will know it "
             'is done (e.g. "Alert when queue age exceeds 15 minutes")',
         )
     else:
         yield ctx.finding(
             "action-item-verb",
-            item.action_pos,
+            item.position("action"),
             f"not an action ({verdict.reason}) {text[:80]!r}: say what will be done, as a task "
             '(e.g. "Validate flag payloads against a schema")',
         )
@@ -65,7 +65,7 @@ def _p1_due(ctx: Context, item: _Item) -> Iterator[Finding]:
     if (item.due - incident).days > limit:
         yield ctx.finding(
             "action-item-p1-due",
-            item.due_pos,
+            item.position("due"),
             f"P1 action item due {item.due.isoformat()}, {(item.due - incident).days} days after the incident; "
             f"P1 items of {ctx.meta['severity']} incidents are due within {limit} days (or lower the priority)",
         )
@@ -82,8 +82,7 @@ def _items(ctx: Context) -> Iterator[_Item]:
                 str(raw.get("action") or ""),
                 str(raw.get("priority") or ""),
                 due if isinstance(due, dt.date) and not isinstance(due, dt.datetime) else None,
-                ctx.value_pos("action_items", index, "action"),
-                ctx.value_pos("action_items", index, "due"),
+                partial(ctx.value_pos, "action_items", index),
             )
         return
     table = ctx.action_table
@@ -92,6 +91,5 @@ def _items(ctx: Context) -> Iterator[_Item]:
             row.fields.get("action", ""),
             row.fields.get("priority", ""),
             parse_date(row.fields.get("due", "")),
-            row.position("action"),
-            row.position("due"),
+            row.position,
         )

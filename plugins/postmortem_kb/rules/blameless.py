@@ -507,7 +507,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     enabled = True
     names = front_matter_names(ctx.meta)
     lines = ctx.doc.body.lines
-    texts = [line.text for line in lines]
+    texts = ctx.line_texts
     # Only lines holding a trigger word can hold blame, and only comment lines can switch the rule
     # off and on: the others (most of a body) are not visited.
     triggered = lines_with_triggers(texts)

@@ -29,7 +29,7 @@ class Context:
     def placeholder_paths(self) -> frozenset[Path]:
         """Paths whose value is a template placeholder: reported once, as a placeholder, and
         left alone by the type rules."""
-        return frozenset(path for path, value in self.strings if PLACEHOLDER.search(value))
+        return frozenset(path for path, value in self.strings if "{" in value and PLACEHOLDER.search(value))
 
     @cached_property
     def validation(self) -> tuple[FrontMatter | None, ValidationError | None]:
@@ -61,6 +61,16 @@ class Context:
     def strings(self) -> list[tuple[Path, str]]:
         """Every string in the front matter with its path (several rules scan them)."""
         return self.doc.front_matter.strings
+
+    @cached_property
+    def line_texts(self) -> list[str]:
+        """The text of every body line, in order (rules that search the whole body at once)."""
+        return [line.text for line in self.doc.body.lines]
+
+    @cached_property
+    def body_text(self) -> str:
+        """The body's lines joined: one `in` test tells a rule whether any line can concern it."""
+        return "\n".join(self.line_texts)
 
     @cached_property
     def action_table(self) -> ActionTable | None:

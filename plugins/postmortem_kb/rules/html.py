@@ -21,6 +21,9 @@ _TAG = re.compile(r"<\s*[A-Za-z!/?]|&#?\w+;")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    front = ctx.doc.front_matter
+    if not (front.may_contain("<") or front.may_contain("&")):  # no key or value can match _TAG
+        return
     for path, text, is_key in _texts(ctx.meta, (), set()):
         match = _TAG.search(text)
         if match is None:
