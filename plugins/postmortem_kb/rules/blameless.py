@@ -460,12 +460,17 @@ def find_blame(text: str, names: frozenset[str] = frozenset()) -> Iterator[tuple
     yield from _blame_in(text, names)
 
 
+def prepare(text: str, names: frozenset[str]) -> Line:
+    """A line as the rules read it: inline code and quotes masked, its words for the triggers."""
+    masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
+    masked = mask_quotes(masked)
+    return Line(masked, names, _words(masked))
+
+
 def _blame_in(text: str, names: frozenset[str]) -> Iterator[tuple[BlamelessRule, Hit]]:
     """`find_blame` on a line known to hold a trigger word: what each rule's `matches` yields, in
     rule order, with the word tests planned once per set of words."""
-    masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
-    masked = mask_quotes(masked)
-    line = Line(masked, names, _words(masked))
+    line = prepare(text, names)
     for rule, (pattern, judge, needs) in _plan(line.words & _VOCABULARY):
         if not isinstance(needs, _Words) and not needs(line):
             continue

@@ -15,7 +15,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             match = PLACEHOLDER.search(value)
             assert match is not None  # placeholder_paths holds exactly the paths whose value matches
             yield ctx.finding("placeholder", ctx.value_pos(*path), f"fill in the placeholder {match.group(0)}")
-    if "{" not in ctx.body_text:  # most bodies: no line can hold a placeholder
+    if not body_may_hold(ctx):
         return
     for line in ctx.doc.body.lines:
         if line.in_code:
@@ -23,6 +23,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         for match in find_in_text(line.text):
             pos = Position(line.number, match.start() + 1)
             yield ctx.finding("placeholder", pos, f"fill in the placeholder {_short(match.group(0))}")
+
+
+def body_may_hold(ctx: Context) -> bool:
+    """Whether any body line can hold a placeholder: most bodies have no `{` at all."""
+    return "{" in ctx.body_text
 
 
 def _short(text: str) -> str:

@@ -1,0 +1,186 @@
+"""The fast paths of per-file judging find exactly what the plain paths find.
+
+Several rules skip work that cannot find anything (a whole-body trigger-word pass, word tests
+planned per set of words, character tests before regex scans, known-key mappings, equal cells)
+and relations take term counts and failure classes made in the worker processes. Each fast path
+has a reference here: the code it replaced, patched back in. Every postmortem of the reference
+knowledge base, the real-incident fixture, the hostile and golden inputs, and generated
+postmortems salted with blameful sentences, markup and odd characters are judged both ways.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from postmortem_kb.evaluate import evaluate_bytes
+from postmortem_kb.failure_classes import classify
+from postmortem_kb.findings import Finding
+from postmortem_kb.parsing.front_matter import FrontMatter
+from postmortem_kb.records import incident_from
+from postmortem_kb.relations import _CLASSES, _TERM_COUNTS, text_facts, tokens
+from postmortem_kb.rules import action_items, blameless, placeholders, unknown_keys
+from postmortem_kb.rules.blameless import BLAMELESS_RULES, Hit, _words, find_blame, lines_with_triggers
+from postmortem_kb.settings import Settings
+
+from .conftest import TESTS
+from .test_golden import CASE_DIR, build_input, build_settings
+
+ROOT = TESTS.parent
+
+
+def _reference_blame_in(text: str, names: frozenset[str]) -> Iterator[tuple[blameless.BlamelessRule, Hit]]:
+    """Before the plan: every rule's own `matches`, its trigger and each pattern's test per line."""
+    line = blameless.prepare(text, names)
+    for rule in BLAMELESS_RULES:
+        for hit in rule.matches(line):
+            yield rule, hit
+
+
+def _use_reference_paths(patch: pytest.MonkeyPatch) -> None:
+    """Every fast path patched back to the plain code it stands for."""
+    patch.setattr(blameless, "lines_with_triggers", lambda texts: set(range(len(texts))))
+    patch.setattr(blameless, "_blame_in", _reference_blame_in)
+    patch.setattr(FrontMatter, "may_contain", lambda self, char: True)
+    patch.setattr(placeholders, "body_may_hold", lambda ctx: True)
+    patch.setattr(unknown_keys, "only_known", lambda data, kind: False)
+    patch.setattr(action_items, "_same", lambda cell, value: action_items._norm(cell) == action_items._norm(value))
+
+
+# Characters that tokenising, case-folding or whitespace handling could treat differently.
+_ODD = ["\u2019", "\u00a0", "\t", "\u2003", "\u3000", "\x1c", "\x85", "\u2028", "\u03a3", "\u212a", "\u0130", "-", "_"]
+_SALT = [
+    "The root cause was human{c}error.",
+    "Why didn{c}t they check the dashboard?",
+    "Bob{c}forgot to drain the node.",
+    "`Alice broke prod` and \u201cJonas ignored the alert\u201d (Kim mistakenly ran it).",
+    "<!-- blameless: off -->",
+    "Priya neglected to update the runbook.",
+    "<!-- blameless: on -->",
+    "Chen\u2019s untested patch was the culprit. SHOULD{c}HAVE known. ERROR",
+    "> Tom pushed a bad config to all regions.",
+    "Fill in {{the summary{c}here}} and {{placeholder}} and {{: .class}}",
+    "Maria accidentally deleted the bucket. <!-- blameless: ignore -->",
+]
+
+
+def _generated(folder: Path, count: int) -> list[Path]:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    paths: list[Path] = module.generate(count, folder)
+    return paths
+
+
+def _salted(text: str, index: int) -> str:
+    """A generated postmortem with blameful sentences, placeholders, markup and odd characters."""
+    c = _ODD[index % len(_ODD)]
+    head, sep, body = text.partition("\n---\n")
+    title_markup = [
+        'title: "Outage \\x3cb\\x3e"',
+        "title: 'A &amp; B'",
+        'title: "tab\\tand \\u0026 amp"',
+        "title: Plain",
+    ]
+    head = "\n".join(title_markup[index % 4] if line.startswith("title:") else line for line in head.split("\n"))
+    if index % 3 == 0:
+        head += "\nunknown_key: 1\nimpact:\n  <b>x</b>: 2"
+    lines = body.split("\n")
+    for number, salt in enumerate(_SALT):
+        at = (index * 7 + number * 5) % max(len(lines), 1)
+        lines.insert(at, salt.format(c=c))
+    if index % 5 == 0:
+        lines.insert(len(lines) // 2, "```\nTom broke prod\n```")
+    return head + sep + "\n".join(lines)
+
+
+def _inputs(tmp_path: Path) -> list[tuple[str, bytes, Settings]]:
+    plain, strict = Settings(), Settings(blameless="error")
+    found: list[tuple[str, bytes, Settings]] = []
+    for folder in (ROOT / "postmortems", TESTS / "fixtures" / "real-kb" / "docs", TESTS / "hostile"):
+        for path in sorted(folder.rglob("*.m*")):
+            found.append((str(path), path.read_bytes(), plain))
+    for case_file in sorted(CASE_DIR.glob("*.yaml")):
+        for case in yaml.safe_load(case_file.read_text(encoding="utf-8"))["cases"]:
+            found.append(
+                (f"{case_file.stem}: {case['name']}", build_input(case), build_settings(case.get("settings", {})))
+            )
+    for index, path in enumerate(_generated(tmp_path / "docs", 26)):
+        salted = _salted(path.read_text(encoding="utf-8"), index).encode("utf-8")
+        found.append((str(path), salted, strict if index % 2 else plain))
+    return found
+
+
+def _judged(inputs: list[tuple[str, bytes, Settings]]) -> list[list[Finding]]:
+    return [evaluate_bytes(name, data, settings).findings for name, data, settings in inputs]
+
+
+def test_fast_paths_find_what_the_reference_paths_find(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _inputs(tmp_path)
+    fast = _judged(inputs)
+    with monkeypatch.context() as patch:
+        _use_reference_paths(patch)
+        slow = _judged(inputs)
+    for (name, _data, _settings), one, other in zip(inputs, fast, slow, strict=True):
+        assert one == other, name
+    rules = {f.rule for found in fast for f in found}
+    # the comparison means something only if the inputs make the fast-pathed rules speak
+    assert {
+        "blameless-human-error",
+        "blameless-person-failed",
+        "placeholder",
+        "frontmatter-html",
+        "unknown-key",
+    } <= rules
+    assert sum(len(found) for found in fast) > 300
+
+
+def test_blame_in_sentences_is_found_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every labelled sentence, and each with odd characters in it, gives the same hits both ways."""
+    sentences: list[str] = []
+    corpus = yaml.safe_load((TESTS / "blameless" / "corpus.yaml").read_text(encoding="utf-8"))
+    sentences += [*corpus["blameful"], *corpus["blameless"]]
+    for part in ("dev", "test"):
+        data = yaml.safe_load((TESTS / "evaluation" / f"blameless.{part}.yaml").read_text(encoding="utf-8"))
+        sentences += [item["text"] for item in data["items"]]
+    sentences += [s.replace(" ", c) for s in sentences[:80] for c in _ODD]
+    sentences += [s.upper() for s in sentences[:80]]
+
+    def hits() -> list[list[tuple[str, Hit]]]:
+        return [[(rule.id, hit) for rule, hit in find_blame(s, frozenset({"kim"}))] for s in sentences]
+
+    fast = hits()
+    monkeypatch.setattr(blameless, "_blame_in", _reference_blame_in)
+    assert hits() == fast
+    assert sum(map(bool, fast)) > 100
+
+
+def test_trigger_lines_are_the_lines_whose_words_hold_a_trigger() -> None:
+    words = sorted(blameless._ANY_TRIGGER)
+    lines = [f"x{a}{w}{b}y {w}" for w in words[:40] for a in ("", *_ODD) for b in ("", " ", *_ODD)]
+    lines += [f"{w.upper()}{c}" for w in words for c in ("", *_ODD)] + ["", " ", "\u03a3\u03a3", "\u212aind"]
+    expected = {i for i, text in enumerate(lines) if not _words(text).isdisjoint(blameless._ANY_TRIGGER)}
+    assert lines_with_triggers(lines) == expected
+    assert 0 < len(expected) < len(lines)
+
+
+def test_text_facts_made_in_a_worker_equal_facts_made_afresh() -> None:
+    """What the parent takes from a worker (`text_facts`) is what it would have computed itself."""
+    settings = Settings()
+    folder = TESTS / "fixtures" / "real-kb" / "docs"
+    incidents = [evaluate_bytes(str(p), p.read_bytes(), settings) for p in sorted(folder.glob("*.md"))]
+    records = [incident_from(e.doc, e.model, "x.md") for e in incidents if e.doc is not None and e.model is not None]
+    assert len(records) >= 5
+    for record in records:
+        _TERM_COUNTS.clear()
+        _CLASSES.clear()
+        (counts, _surface), classes = text_facts(record, settings.terms)
+        assert counts == Counter(tokens(record.rca_text, None, settings.terms))
+        assert classes == classify(record.rca_text, record.root_causes, settings.terms)
