@@ -17,7 +17,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SETEXT = re.compile(r"[=-]+ *$")  # Python-Markdown's underline: no indent, only = or -
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of every body: slots make them cheaper to create
 class Line:
     number: int  # 1-based file line
     text: str
@@ -117,7 +117,10 @@ def _setext_headings(lines: list[Line]) -> dict[int, tuple[int, str]]:
     found: dict[int, tuple[int, str]] = {}
     for i in range(len(lines) - 1):
         head, under = lines[i], lines[i + 1]
-        if head.in_code or under.in_code or not _SETEXT.match(under.text) or not head.text.strip():
+        # an underline starts with = or -: the first character rules out most lines without the regex
+        if under.text[:1] not in ("=", "-") or head.in_code or under.in_code or not _SETEXT.match(under.text):
+            continue
+        if not head.text.strip():
             continue
         if head.text.startswith(("    ", "\t")) or (i > 0 and lines[i - 1].text.strip()):
             continue

@@ -307,13 +307,17 @@ class _Builder:
             if key_node.tag == _MERGE:
                 message = "YAML merge keys (`<<`) are not allowed in front matter; write the keys out"
                 raise self._error("yaml-tag", key_node, path, message)
-            key = key_node.value if key_node.tag == _STR else self.build(key_node, path)
-            if not isinstance(key, Hashable):
-                mark = self.positions.mark(key_node)
-                raise ParseError("yaml-syntax", "a mapping key must be a plain value", mark.line, mark.col)
+            if key_node.tag == _STR and isinstance(key_node, ScalarNode):  # nearly every key: text
+                key = name = key_node.value
+            else:
+                key = self.build(key_node, path)
+                if not isinstance(key, Hashable):
+                    mark = self.positions.mark(key_node)
+                    raise ParseError("yaml-syntax", "a mapping key must be a plain value", mark.line, mark.col)
+                name = str(key)
             if key in out:
-                self.positions.duplicates.append(((*path, str(key)), self.positions.mark(key_node)))
-            out[key] = self.build(value_node, (*path, str(key)))
+                self.positions.duplicates.append(((*path, name), self.positions.mark(key_node)))
+            out[key] = self.build(value_node, (*path, name))
         return out
 
 
