@@ -20,7 +20,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .records import Incident
 from .relations import (
@@ -52,6 +52,8 @@ class Doc:
     related: tuple[str, ...]
     has_text: bool  # a Root Cause Analysis with prose: counted in the TF-IDF corpus
     text: str  # JSON [[[term, count], ...], {term: word}, [failure class, ...]], decoded only when needed
+    # Decoded once: a one-file check asks every document holding a class's label for its classes.
+    _classes: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, path: str, digest: str, incident: Incident, terms: Mapping[str, Sequence[str]] | None = None) -> Doc:
@@ -86,7 +88,9 @@ class Doc:
 
     def classes(self) -> frozenset[str]:
         """The failure classes of its root-cause text (labels hold spaces, so never equal a term)."""
-        return frozenset(json.loads(self.text)[2])
+        if self._classes is None:
+            self._classes = frozenset(json.loads(self.text)[2])
+        return self._classes
 
     def order(self) -> tuple[dt.datetime, str]:
         return dt.datetime.fromisoformat(self.started), self.stem
@@ -227,7 +231,13 @@ class RelationIndex:
         for target in (t for t in targets if t.has_text):
             for label in target.classes():
                 quoted = f'"{label}"'
-                having = [d for d in by_stem.values() if d.has_text and quoted in d.text and label in d.classes()]
+                # Terms and their words hold no space: a label with one, written as is, is in a
+                # document's text only as one of its classes, and the text need not be decoded.
+                exact = " " in label and json.dumps(label) == quoted
+                having = [
+                    d for d in by_stem.values()
+                    if d.has_text and quoted in d.text and (exact or label in d.classes())
+                ]  # fmt: skip
                 if len(having) > common:
                     continue
                 for other in having:
