@@ -96,15 +96,12 @@ def tokens(
     text: str, surface: dict[str, str] | None = None, terms: Mapping[str, Sequence[str]] | None = None
 ) -> list[str]:
     """Stemmed content words after term normalisation; `surface` collects a readable word for each stem."""
-    out = []
-    for word in _TOKEN.findall(normalise(text, terms)):
-        if word in STOPWORDS:
-            continue
-        stem = _stem(word)
-        if surface is not None:
+    words = [word for word in _TOKEN.findall(normalise(text, terms)) if word not in STOPWORDS]
+    stems = list(map(_stem, words))
+    if surface is not None:
+        for stem, word in zip(stems, words, strict=True):
             surface.setdefault(stem, word)
-        out.append(stem)
-    return out
+    return stems
 
 
 TermCounts = tuple[Counter[str], dict[str, str]]
