@@ -8,7 +8,9 @@ and a mkdocs.yml with the plugin) in one run, alternating, best of --repeat:
 - cold `pmkb check --strict`: the same with an empty cache folder, which it fills;
 - warm `pmkb check --strict FILE`: the author's loop. FILE was just edited (its content differs
   from every earlier run) and the cache holds the rest of the knowledge base from earlier runs;
-  FILE is judged and compared with every other postmortem for similar-incident findings.
+  FILE is judged and compared with every other postmortem for similar-incident findings;
+- with `--compare DIR`, the cold check of another checkout's package (`DIR` = its `plugins/`,
+  e.g. extracted with `git archive COMMIT plugins`), for a before/after figure in the same rounds.
 
 Targets (issue 14): warm one-file check <= 0.3x the bare loop; cold check <= 2.0x.
 
@@ -38,10 +40,10 @@ MKDOCS_YML = "site_name: Benchmark KB\ndocs_dir: postmortems\nplugins:\n  - post
 CPU = {"cpu": 0.0}  # CPU seconds (user + system) of the last command and its worker processes
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=cwd)
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=cwd, env=env)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU["cpu"] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -55,6 +57,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--compare", type=Path, help="another checkout's plugins/ folder: its cold check is timed in the same rounds"
+    )
     args = parser.parse_args()
 
     kb = args.out / f"kb-{args.count}"
@@ -81,6 +86,13 @@ def main() -> None:
         ),
         "pmkb check FILE, warm": (edit_target, [pmkb, "check", "--strict", one_file]),
     }
+    envs: dict[str, dict[str, str]] = {}
+    if args.compare:
+        # The other package first on the path, its own cache folder (its key differs anyway).
+        other = {**os.environ, "PYTHONPATH": str(args.compare.resolve()), "PMKB_CACHE_DIR": str(kb / ".other_cache")}
+        name = f"cold cache, {args.compare}"
+        commands[name] = (lambda: shutil.rmtree(kb / ".other_cache", ignore_errors=True), [pmkb, "check", "--strict"])
+        envs[name] = other
     timed([pmkb, "check", "--strict", one_file], kb)  # fills the cache and its relation index
     best = {name: float("inf") for name in commands}
     cpu = {name: float("inf") for name in commands}
@@ -88,7 +100,7 @@ def main() -> None:
         for name, (before, cmd) in commands.items():
             if before is not None:
                 before()
-            best[name] = min(best[name], timed(cmd, kb))
+            best[name] = min(best[name], timed(cmd, kb, envs.get(name)))
             cpu[name] = min(cpu[name], CPU["cpu"])
             if name == "pmkb check, cold cache":  # the warm run after it must not pay for the index
                 timed([pmkb, "check", "--strict", one_file], kb)
