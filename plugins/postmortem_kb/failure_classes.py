@@ -34,80 +34,155 @@ from .terms import normalise
 
 # cue -> regular expression, matched at the start of a word (case-insensitive text, normalised by terms.py)
 CUES: dict[str, str] = {
-    "certificate": r"certificat|cert\b|tls\b|ssl\b|x509",
-    "expire": r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert",
+    "certificate": r"certificat|cert\b|tls\b|ssl\b|x509|truststore|trust store|keystore|acme\b",
+    "expire": r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert|rotat|validity|valid until|not after|notafter",
     "credential": r"token|password|secret|credential|api key|signing key|license|licence|domain regist",
     "regex": r"regex|regular expression|pattern match",
     "backtracking": r"backtracking|exponential (?:time|match)|pathological (?:regex|pattern)",
     "cpu": r"cpu|processor",
-    "exhausted": r"exhaust|saturat|spik|pegged|100 ?%|maxed|starv|ran out|run out|used up|fully consumed",
+    "exhausted": r"exhaust|saturat|spik|pegged|100 ?%|maxed|starv|ran out|run out|running out|used up|fully consumed",
+    "memory": r"memory|heap\b|ram\b|rss\b|swap\b",
+    "memory-growth": r"leak|grew|grow|bloat|unbounded|pressure|kill|limit",
+    "pool": (
+        r"connection pool|pool\b|pools\b|max(?:imum)? connections|max_connections|connection limit|"
+        r"connection slot|file descriptor|ephemeral port|port exhaust|thread pool|worker thread|socket|"
+        r"ip address|subnet|address space"
+    ),
+    "pool-exhausted": (
+        r"too many connections|no free connection|no available connection|waiting for a (?:free )?connection|"
+        r"wait for a free connection"
+    ),
+    "too-low": r"too low|lower than|set too|too small|insufficient|not enough",
     "dns": r"dns|nameserver|name server|domain name",
-    "dns-fault": r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat",
+    "dns-fault": (
+        r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat|misconfigur|"
+        r"stale|cach|missing|wrong|incorrect"
+    ),
     "bgp": r"bgp|route announcement|prefix announcement|route leak|route hijack|as path",
     "withdraw": r"withdraw|stopped announcing|no longer announc|announce",
     "route": r"route|prefix|ip block|ip range|ip address|advertisement|reachab",
     "command": r"command|script|playbook|manual(?:ly)? (?:run|ran|execut|step)|console|cli\b|query ran|ran a",
-    "destructive": r"delete|drop|truncat|terminat|shut ?down|decommission|wipe|destroy|purg|took down|take down",
+    "destructive": (
+        r"delete|drop|truncat|terminat|shut ?down|decommission|wipe|destroy|purg|took down|take down|stop\b|"
+        r"stopping|stopped (?:the|all|every)|deschedul|drain|kill|halt|reboot|power(?:ed)? off|overwr"
+    ),
     "wrong-target": (
         r"wrong|incorrect|unintend|than intended|not intended|inadvertent|accidental|mistaken|believed|"
-        r"thought (?:it|they|was)|instead of|larger set|more servers|entire|all (?:servers|hosts|instances|nodes)"
+        r"thought (?:it|they|was)|instead of|larger set|more servers|entire|all (?:servers|hosts|instances|nodes)|"
+        r"should have (?:target|run|been run|pointed|gone)|meant (?:for|to target)|rather than|by mistake|"
+        r"mistyp|typo|production instead|prod instead|(?:meant|intended|supposed) to (?:run|drop|delete|target|"
+        r"restart|terminat|truncat|wipe)"
     ),
-    "automation": r"automat|script|cron|scheduled|job\b|jobs\b|tool(?:ing)?\b|workflow|controller|orchestrat",
+    "operator": (
+        r"engineer|operator|administrator|admin\b|team member|staff|human|manual|someone|employee|on.?call|sre\b|"
+        r"dba\b|developer"
+    ),
+    "automation": (
+        r"automat|script|cron|scheduled|job\b|jobs\b|tool(?:ing)?\b|workflow|controller|orchestrat|autoscal|"
+        r"auto.?scal|auto.?remediat|bot\b|reconcil|operator (?:process|software)"
+    ),
+    "runaway": (
+        r"runaway|run amok|out of control|unbounded|in a loop|feedback loop|kept (?:retry|restart|delet|running|scal|"
+        r"replac|terminat)|repeatedly (?:delet|terminat|restart|replac|scal)|misread|misinterpret|mistook"
+    ),
     "all-at-once": (
         r"all regions|every region|multiple regions|across regions|several regions|globally|simultaneous|"
-        r"at the same time|at once|entire fleet|whole fleet|all (?:the )?(?:machines|servers|hosts|clusters|zones)"
+        r"at the same time|at once|entire fleet|whole fleet|fleet.?wide|everywhere|worldwide|every (?:service|host|"
+        r"node|server|pod|instance|region|zone|cluster|machine|site)|all (?:the )?"
+        r"(?:machines|servers|hosts|clusters|zones|nodes|pops|sites|locations|data ?cent)"
     ),
     "maintenance": r"maintenance|cleanup|clean up|housekeeping|garbage collect|decommission",
-    "failover": r"failover|promot|split.?brain|fail(?:ed)? back",
+    "failover": r"failover|promot|split.?brain|fail(?:ed|s|ing)? (?:back|over)|switchover|switch(?:ed)? over|demot|re.?elect",
     "primary": r"primar|replica|secondary|leader|master\b|standby",
     "db": r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard",
+    "net-split": (
+        r"network partition|split.?brain|netsplit|lost connectivity|loss of connectivity|connectivity (?:was )?lost|"
+        r"lost (?:its|their|the) network|network (?:link|connection) (?:was )?(?:lost|down|cut|severed)"
+    ),
     "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
     "replication": r"replica|replicat",
-    "lag": r"\blag|behind|delay",
-    "disk": r"disk|drive|ssd|volume|storage device|raid|ebs",
-    "full": r"full\b|filled|fill up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull",
+    "lag": r"\blag|behind|delay|stale read|out of sync|catch up|caught up",
+    "disk": r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|(?:root|log|data|boot) partition",
+    "full": (
+        r"full\b|filled|fill up|fills up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull|"
+        r"ran out|run out|running out|no free|free space|inode"
+    ),
     "diskfull": r"diskfull",
     "hw-fault": r"fail|fault|degrad|malfunction|broken|bad sector|i/o error|io error|corrupt|dying|defect",
     "hardware": r"hardware|disk|drive|ssd|nic\b|network card|memory module|dimm|power supply|raid|controller card",
     "oom": r"oom",
     "retry": r"retr(?:y|ies|ied)|reconnect",
-    "storm": r"storm|amplif|flood|thundering herd|herd|stampede|synchroni[sz]ed|all at once",
+    "storm": (
+        r"storm|amplif|flood|thundering herd|herd|stampede|synchroni[sz]ed|all at once|surge|burst|multipl|"
+        r"overwhelm|backoff|back off|jitter|aggressive|tight loop|hammer|pile"
+    ),
     "herd": r"thundering herd|retry storm|stampede",
-    "cache": r"cache|memcache",
-    "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm",
-    "overload": r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout",
-    "quota": r"quota|rate.?limit|throttl|api limit|request limit",
+    "cache": r"cache|memcache|ttl\b|hot key",
+    "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm|expir|cleared|wiped|restart",
+    "overload": (
+        r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout|surge|spike|flood|hammer|pile|stampede|herd"
+    ),
+    "quota": r"quota|rate.?limit|throttl|api limit|request limit|usage limit|service limit|account limit|too many requests|429\b",
     "hit-limit": r"exceed|exhaust|hit\b|hitting|reach|trigger|ran out|run out|used up|maxed|over\b",
-    "clock": r"clock|ntp|time ?sync|leap|timezone|time zone|daylight saving|dst\b|y2k|2038|epoch",
-    "clock-fault": r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift",
+    "clock": (
+        r"clock|ntp|time ?sync|leap|timezone|time zone|daylight|summer time|dst\b|y2k|2038|epoch|utc offset|"
+        r"new year|year boundary|calendar|february 29|feb 29|29 feb|gps week|week number|"
+        r"(?:date|time|timestamp) (?:handling|pars|calculat|math|arithmetic|comparison|logic)"
+    ),
+    # a time event that is named in a root cause because software mishandled it
+    "time-event": r"leap (?:second|day|year)|daylight|summer time|dst\b|y2k|2038\b|february 29|feb 29|29 feb|gps week",
+    "clock-fault": (
+        r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift|bug|overflow|mishandl|"
+        r"miscalculat|assum|mismatch|invalid"
+    ),
     "third-party": (
         r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|external (?:service|dependency|api)|"
-        r"supplier|partner'?s"
+        r"supplier|partner'?s|cloud provider|hosting provider|dns provider|cdn provider|payment provider|"
+        r"(?:external|outside) (?:provider|vendor)"
     ),
     "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable",
-    "migration": r"migrat|backfill|schema change|alter table|reindex|data fix",
-    "data": r"data\b|schema|table|database|rows|records",
+    "migration": r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|index build|add(?:ing|ed)? (?:an? )?(?:index|column)",
+    "data-bad": (
+        r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|null\b|nulls\b|duplicat|delete|truncat|missing|"
+        r"invalid"
+    ),
+    "attack": r"attack|botnet|credential stuffing|brute.?force|malicious|abus|spam\b|spammer|scraper|bot traffic",
+    "lock": r"lock\b|locks\b|locked|locking|exclusive lock|metadata lock|table lock|row lock",
     "config": r"config|feature file|feature flag|flag\b|policy|policies|rule ?set|rules file",
     "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync",
     "config-bad": (
         r"erroneous|bad\b|incorrect|wrong|invalid|faulty|malformed|broken|blank|empty|unexpected|"
         r"larger.than.expected|doubled|typo|mistake|delete|unintended|triggered the bug|triggered a bug"
     ),
-    "change": r"change|update|edit|push|rollout|rolled out|deploy",
+    "change": r"change|update|edit|push|rollout|rolled out|deploy|enabl|disabl|turned (?:on|off)|flip|toggl",
     "deploy": r"deploy|release|rollout|rolled out|new version|new build|upgrade",
     "bad-build": (
         r"regression|broken build|bad build|faulty (?:build|binary|release)|buggy (?:build|release|version)|"
-        r"bad release"
+        r"bad release|changed the default|changed (?:its |the )?behaviou?r|breaking change|incompatib"
     ),
     "queue": r"queue|kafka|sqs|rabbitmq|message bus",
     "backlog": r"backlog|pile|build.?up|depth|behind|lag",
     "contention": r"contention|deadlock|lock wait|lock timeout|row lock|table lock|mutex",
-    "expensive-query": r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1",
+    "expensive-query": (
+        r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1|long.?running "
+        r"(?:quer|transaction|analytics)|analytics quer|heavy quer|inefficient quer|unbounded quer"
+    ),
     "power": r"power|electric|utility feed|generator|ups\b|cooling|hvac|overheat|thermal",
     "power-loss": r"loss|lost|outage|fail|cut|surge|interrupt|trip",
     "fiber": r"fib(?:er|re)",
-    "cut": r"\bcut|sever|damag|dig",
+    "cut": r"\bcut|sever(?:ed|ing|s)?\b|damag|dig\b|digging|dug\b|excavat|backhoe",
     "ddos": r"ddos",
+    "healthcheck": r"healthcheck",
+    "hc-fault": (
+        r"flap|too strict|too aggressive|too sensitive|too short|threshold|falsely|false positive|incorrectly|"
+        r"wrongly|mistakenly|misconfigur|cascad|all (?:hosts|servers|instances|backends|nodes)|every (?:host|server|"
+        r"instance|backend|node)|healthy (?:hosts|servers|instances|backends|nodes)"
+    ),
+    "capacity": r"capacity|headroom|under.?provision|autoscal|auto.?scal",
+    "shortfall": (
+        r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
+        r"short of|constrain|too little|not have enough|could not absorb|unable to absorb|unable to (?:scale|keep up)|could not (?:scale|keep up)|failed to scale|maxed"
+    ),
     "size-limit": r"size limit|hard.?coded limit|limit on the size|maximum size|max size|overflow|int32|2\^31|2,147",
 }
 
@@ -146,22 +221,33 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "CPU exhaustion": (("cpu", "exhausted"),),
     "DNS failure": (("dns", "dns-fault"),),
     "BGP route withdrawal": (("bgp",), ("withdraw", "route")),
-    "command on the wrong target": (("command", "destructive", "wrong-target"),),
+    "command on the wrong target": (
+        ("command", "destructive", "wrong-target"),
+        ("operator", "destructive", "wrong-target"),
+        ("automation", "destructive", "wrong-target"),
+    ),
     "automation acting everywhere at once": (
         ("automation", "destructive", "all-at-once"),
         ("maintenance", "automation", "all-at-once"),
+        ("automation", "runaway"),
     ),
     "database failover": (("failover", "primary", "db"), ("partition", "primary", "db")),
     "replication lag": (("replication", "lag"),),
     "disk full": (("diskfull",), ("disk", "full")),
     "hardware failure": (("hardware", "hw-fault"),),
-    "memory exhaustion": (("oom",),),
+    "memory exhaustion": (("oom",), ("memory", "exhausted"), ("memory", "memory-growth")),
+    "network partition": (("net-split",),),
+    "attack or abusive traffic": (("attack",),),
+    "connection or resource pool exhaustion": (("pool-exhausted",), ("pool", "exhausted"), ("pool", "hit-limit"), ("pool", "too-low")),
+    "insufficient capacity": (("capacity", "shortfall"),),
+    "health checks failing healthy hosts": (("healthcheck", "hc-fault"),),
+    "migration holding locks": (("migration", "lock"), ("migration", "contention")),
     "retry storm": (("herd",), ("retry", "storm")),
     "cache stampede": (("cache", "cache-empty", "overload"),),
     "quota or rate limit": (("quota", "hit-limit"),),
-    "clock or time handling": (("clock", "clock-fault"),),
+    "clock or time handling": (("clock", "clock-fault"), ("time-event",)),
     "third-party outage": (("third-party", "outage"),),
-    "data migration": (("migration", "data"),),
+    "migration writing bad data": (("migration", "data-bad"),),
     "bad configuration pushed everywhere": (("config", "push", "all-at-once"), ("config", "config-bad", "push")),
     "faulty configuration change": (("config", "change", "config-bad"),),
     "bad deploy": (("deploy", "bad-build"),),
@@ -188,8 +274,13 @@ def classify(
         return frozenset()
     context = frozenset(_cues(normalise(" ".join(categories).replace("-", " "), terms)) & _CATEGORY_GROUPS)
     found: set[str] = set()
+    previous: frozenset[str] = frozenset()
     for sentence in _SENTENCE.split(normalise(text, terms)):
-        found.update(_labels(context | _cues(sentence)))
+        cues = _cues(sentence)
+        # A sentence is read with the one before it: the second often names by "it" or "the process"
+        # what the first introduced. The pair holds every cue of the sentence, so one look suffices.
+        found.update(_labels(context | previous | cues))
+        previous = cues
     return frozenset(found)
 
 

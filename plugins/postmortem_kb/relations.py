@@ -230,9 +230,14 @@ def similar_texts(
         candidates.update(combinations(sorted(keys), 2))
     for x, y in sorted(candidates):
         score, shared = _cosine(vectors[x], vectors[y])
-        both = sorted(classes.get(x, frozenset()) & classes.get(y, frozenset()))
+        x_classes, y_classes = classes.get(x, frozenset()), classes.get(y, frozenset())
+        both = sorted(x_classes & y_classes)
         if both:
             score = min(1.0, score + CLASS_WEIGHT)
+        elif x_classes or y_classes:
+            # One names a distinctive way of failing and the other names another or none: shared words
+            # ("payments API", "Kafka", "leader") then tell where it failed more than how.
+            score = max(0.0, score - (CLASS_WEIGHT if x_classes and y_classes else CLASS_WEIGHT / 2))
         if score >= threshold:
             yield x, y, score, [*both, *(surface.get(t, t) for t in shared)]
 

@@ -7,7 +7,8 @@ All incidents of a part form one corpus (as a knowledge base would); `relations.
 function the site and `pmkb check` use, links pairs whose normalised root-cause text reaches the
 default `similarity_threshold` or that share a failure class (read from the text and the root-cause
 category). A pair is predicted `same-class` when its two incidents are linked.
-Tune on pairs.dev.yaml only; the test part is held back.
+Tune on pairs.dev.yaml and pairs.handwritten.yaml (hand-written cases, development data) only; the test part
+is held back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from postmortem_kb.relations import similar_texts
 from postmortem_kb.settings import Settings
 
 HERE = Path(__file__).parent
-PARTS = ("dev", "test")
+PARTS = ("dev", "handwritten", "test")
 
 
 @dataclass(frozen=True)
