@@ -146,7 +146,7 @@ CUES: dict[str, str] = {
         r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|null\b|nulls\b|duplicat|delete|truncat|missing|"
         r"invalid"
     ),
-    "attack": r"attack|botnet|credential stuffing|brute.?force|malicious|abus|spam\b|spammer|scraper|bot traffic",
+    "attack": r"attack|botnet|credential stuffing|brute.?force|malicious|spammer|scraper|bot traffic",
     "lock": r"lock\b|locks\b|locked|locking|exclusive lock|metadata lock|table lock|row lock",
     "config": r"config|feature file|feature flag|flag\b|policy|policies|rule ?set|rules file",
     "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync",
