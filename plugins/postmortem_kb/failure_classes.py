@@ -44,7 +44,7 @@ CUES: dict[str, str] = {
     "memory": r"memory|heap\b|ram\b|rss\b|swap\b",
     "memory-growth": r"leak|grew|grow|bloat|unbounded|pressure|kill|limit",
     "pool": (
-        r"connection pool|pool\b|pools\b|max(?:imum)? connections|max_connections|connection limit|"
+        r"connection pool|pool\b|pools\b|max connections|maximum connections|max_connections|connection limit|"
         r"connection slot|file descriptor|ephemeral port|port exhaust|thread pool|worker thread|socket|"
         r"ip address|subnet|address space"
     ),
@@ -64,22 +64,23 @@ CUES: dict[str, str] = {
     "command": r"command|script|playbook|manual(?:ly)? (?:run|ran|execut|step)|console|cli\b|query ran|ran a",
     "destructive": (
         r"delete|drop|truncat|terminat|shut ?down|decommission|wipe|destroy|purg|took down|take down|stop\b|"
-        r"stopping|stopped (?:the|all|every)|deschedul|drain|kill|halt|reboot|power(?:ed)? off|overwr"
+        r"stopping|stopped (?:the|all|every)|deschedul|drain|kill|halt|reboot|power off|powered off|overwr"
     ),
     "wrong-target": (
         r"wrong|incorrect|unintend|than intended|not intended|inadvertent|accidental|mistaken|believed|"
         r"thought (?:it|they|was)|instead of|larger set|more servers|entire|all (?:servers|hosts|instances|nodes)|"
         r"should have (?:target|run|been run|pointed|gone)|meant (?:for|to target)|rather than|by mistake|"
-        r"mistyp|typo|production instead|prod instead|(?:meant|intended|supposed) to (?:run|drop|delete|target|"
-        r"restart|terminat|truncat|wipe)"
+        r"mistyp|typo|production instead|prod instead|meant to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
+        r"intended to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
+        r"supposed to (?:run|drop|delete|target|restart|terminat|truncat|wipe)"
     ),
     "operator": (
-        r"engineer|operator|administrator|admin\b|team member|staff|human|manual|someone|employee|on.?call|sre\b|"
+        r"engineer|operator|administrator|admin\b|team member|staff|human|manual|someone|employee|sre\b|"
         r"dba\b|developer"
     ),
     "automation": (
         r"automat|script|cron|scheduled|job\b|jobs\b|tool(?:ing)?\b|workflow|controller|orchestrat|autoscal|"
-        r"auto.?scal|auto.?remediat|bot\b|reconcil|operator (?:process|software)"
+        r"auto-scal|auto scal|auto-remediat|auto remediat|autoremediat|bot\b|reconcil|operator (?:process|software)"
     ),
     "runaway": (
         r"runaway|run amok|out of control|unbounded|in a loop|feedback loop|kept (?:retry|restart|delet|running|scal|"
@@ -87,12 +88,12 @@ CUES: dict[str, str] = {
     ),
     "all-at-once": (
         r"all regions|every region|multiple regions|across regions|several regions|globally|simultaneous|"
-        r"at the same time|at once|entire fleet|whole fleet|fleet.?wide|everywhere|worldwide|every (?:service|host|"
+        r"at the same time|at once|entire fleet|whole fleet|fleet-wide|fleetwide|fleet wide|everywhere|worldwide|every (?:service|host|"
         r"node|server|pod|instance|region|zone|cluster|machine|site)|all (?:the )?"
         r"(?:machines|servers|hosts|clusters|zones|nodes|pops|sites|locations|data ?cent)"
     ),
     "maintenance": r"maintenance|cleanup|clean up|housekeeping|garbage collect|decommission",
-    "failover": r"failover|promot|split.?brain|fail(?:ed|s|ing)? (?:back|over)|switchover|switch(?:ed)? over|demot|re.?elect",
+    "failover": r"failover|promot|split.?brain|failed back|fail back|failed over|fails over|failing over|switchover|switched over|switch over|demot|reelect|re-elect",
     "primary": r"primar|replica|secondary|leader|master\b|standby",
     "db": r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard",
     "net-split": (
@@ -102,7 +103,7 @@ CUES: dict[str, str] = {
     "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
     "replication": r"replica|replicat",
     "lag": r"\blag|behind|delay|stale read|out of sync|catch up|caught up",
-    "disk": r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|(?:root|log|data|boot) partition",
+    "disk": r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|root partition|log partition|data partition|boot partition",
     "full": (
         r"full\b|filled|fill up|fills up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull|"
         r"ran out|run out|running out|no free|free space|inode"
@@ -127,7 +128,9 @@ CUES: dict[str, str] = {
     "clock": (
         r"clock|ntp|time ?sync|leap|timezone|time zone|daylight|summer time|dst\b|y2k|2038|epoch|utc offset|"
         r"new year|year boundary|calendar|february 29|feb 29|29 feb|gps week|week number|"
-        r"(?:date|time|timestamp) (?:handling|pars|calculat|math|arithmetic|comparison|logic)"
+        r"date (?:handling|pars|calculat|math|arithmetic|comparison|logic)|"
+        r"time (?:handling|pars|calculat|math|arithmetic|comparison|logic)|"
+        r"timestamp (?:handling|pars|calculat|math|arithmetic|comparison|logic)"
     ),
     # a time event that is named in a root cause because software mishandled it
     "time-event": r"leap (?:second|day|year)|daylight|summer time|dst\b|y2k|2038\b|february 29|feb 29|29 feb|gps week",
@@ -138,15 +141,15 @@ CUES: dict[str, str] = {
     "third-party": (
         r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|external (?:service|dependency|api)|"
         r"supplier|partner'?s|cloud provider|hosting provider|dns provider|cdn provider|payment provider|"
-        r"(?:external|outside) (?:provider|vendor)"
+        r"external provider|external vendor|outside provider|outside vendor"
     ),
     "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable",
-    "migration": r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|index build|add(?:ing|ed)? (?:an? )?(?:index|column)",
+    "migration": r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|index build|adding (?:an? )?(?:index|column)|added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)",
     "data-bad": (
         r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|null\b|nulls\b|duplicat|delete|truncat|missing|"
         r"invalid"
     ),
-    "attack": r"attack|botnet|credential stuffing|brute.?force|malicious|spammer|scraper|bot traffic",
+    "attack": r"attack|botnet|credential stuffing|brute-force|brute force|bruteforce|malicious|spammer|scraper|bot traffic",
     "lock": r"lock\b|locks\b|locked|locking|exclusive lock|metadata lock|table lock|row lock",
     "config": r"config|feature file|feature flag|flag\b|policy|policies|rule ?set|rules file",
     "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync",
@@ -164,8 +167,8 @@ CUES: dict[str, str] = {
     "backlog": r"backlog|pile|build.?up|depth|behind|lag",
     "contention": r"contention|deadlock|lock wait|lock timeout|row lock|table lock|mutex",
     "expensive-query": (
-        r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1|long.?running "
-        r"(?:quer|transaction|analytics)|analytics quer|heavy quer|inefficient quer|unbounded quer"
+        r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1|long-running quer|long running quer|"
+        r"long-running transaction|long running transaction|analytics quer|heavy quer|inefficient quer|unbounded quer"
     ),
     "power": r"power|electric|utility feed|generator|ups\b|cooling|hvac|overheat|thermal",
     "power-loss": r"loss|lost|outage|fail|cut|surge|interrupt|trip",
@@ -178,7 +181,7 @@ CUES: dict[str, str] = {
         r"wrongly|mistakenly|misconfigur|cascad|all (?:hosts|servers|instances|backends|nodes)|every (?:host|server|"
         r"instance|backend|node)|healthy (?:hosts|servers|instances|backends|nodes)"
     ),
-    "capacity": r"capacity|headroom|under.?provision|autoscal|auto.?scal",
+    "capacity": r"capacity|headroom|underprovision|under-provision|under provision|autoscal|auto-scal|auto scal",
     "shortfall": (
         r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
         r"short of|constrain|too little|not have enough|could not absorb|unable to absorb|unable to (?:scale|keep up)|could not (?:scale|keep up)|failed to scale|maxed"
@@ -238,7 +241,12 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "memory exhaustion": (("oom",), ("memory", "exhausted"), ("memory", "memory-growth")),
     "network partition": (("net-split",),),
     "attack or abusive traffic": (("attack",),),
-    "connection or resource pool exhaustion": (("pool-exhausted",), ("pool", "exhausted"), ("pool", "hit-limit"), ("pool", "too-low")),
+    "connection or resource pool exhaustion": (
+        ("pool-exhausted",),
+        ("pool", "exhausted"),
+        ("pool", "hit-limit"),
+        ("pool", "too-low"),
+    ),
     "insufficient capacity": (("capacity", "shortfall"),),
     "health checks failing healthy hosts": (("healthcheck", "hc-fault"),),
     "migration holding locks": (("migration", "lock"), ("migration", "contention")),
@@ -342,6 +350,8 @@ def _compiled() -> tuple[dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[
     # with them must be read with what follows it.
     heads = [_head(option) for p in CUES.values() for option in _options(p) if not _one_word(option)]
     # a head followed by a separator ("i/o", "at once") is a whole word; else ("timed? ?out") a prefix
+    if any(not h for h, _whole in heads):
+        raise ValueError("a cue alternative spanning words must start with letters, not a group")
     whole = sorted({h for h, whole in heads if whole})
     prefix = sorted({h for h, whole in heads if not whole})
     longer = re.compile("|".join([*(f"{re.escape(h)}$" for h in whole), *(re.escape(h) for h in prefix)]) or r"(?!)")
