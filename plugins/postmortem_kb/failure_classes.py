@@ -35,7 +35,7 @@ from .terms import normalise
 # cue -> regular expression, matched at the start of a word (case-insensitive text, normalised by terms.py)
 CUES: dict[str, str] = {
     "certificate": r"certificat|cert\b|tls\b|ssl\b|x509|truststore|trust store|keystore|acme\b",
-    "expire": r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert|rotat|validity|valid until|not after|notafter",
+    "expire": r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert|validity|valid until|not after|notafter",
     "credential": r"token|password|secret|credential|api key|signing key|license|licence|domain regist",
     "regex": r"regex|regular expression|pattern match",
     "backtracking": r"backtracking|exponential (?:time|match)|pathological (?:regex|pattern)",
@@ -58,7 +58,10 @@ CUES: dict[str, str] = {
         r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat|misconfigur|"
         r"stale|cach|missing|wrong|incorrect"
     ),
-    "bgp": r"bgp|route announcement|prefix announcement|route leak|route hijack|as path",
+    "bgp": (
+        r"bgp|route announcement|prefix announcement|route leak|route hijack|as path|route map|more-specific|"
+        r"more specific|hijack|leaked (?:\w+ )?(?:routes|prefixes)|transit provider|peering session"
+    ),
     "withdraw": r"withdraw|stopped announcing|no longer announc|announce",
     "route": r"route|prefix|ip block|ip range|ip address|advertisement|reachab",
     "command": r"command|script|playbook|manual(?:ly)? (?:run|ran|execut|step)|console|cli\b|query ran|ran a",
@@ -89,29 +92,32 @@ CUES: dict[str, str] = {
     "all-at-once": (
         r"all regions|every region|multiple regions|across regions|several regions|globally|simultaneous|"
         r"at the same time|at once|entire fleet|whole fleet|fleet-wide|fleetwide|fleet wide|everywhere|worldwide|every (?:service|host|"
-        r"node|server|pod|instance|region|zone|cluster|machine|site)|all (?:the )?"
+        r"node|server|pod|instance|region|zone|cluster|machine|site)|all points of presence|all pops|all (?:the )?"
         r"(?:machines|servers|hosts|clusters|zones|nodes|pops|sites|locations|data ?cent)"
     ),
     "maintenance": r"maintenance|cleanup|clean up|housekeeping|garbage collect|decommission",
-    "failover": r"failover|promot|split.?brain|failed back|fail back|failed over|fails over|failing over|switchover|switched over|switch over|demot|reelect|re-elect",
+    "failover": r"failover|stepped down|step down|election|elected|promot|split.?brain|failed back|fail back|failed over|fails over|failing over|switchover|switched over|switch over|demot|reelect|re-elect",
     "primary": r"primar|replica|secondary|leader|master\b|standby",
-    "db": r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard",
+    "db": (
+        r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard|redis|cassandra|"
+        r"elasticsearch|etcd|zookeeper|consul|dynamo|aurora|rds\b|spanner|cockroach"
+    ),
     "net-split": (
         r"network partition|split.?brain|netsplit|lost connectivity|loss of connectivity|connectivity (?:was )?lost|"
         r"lost (?:its|their|the) network|network (?:link|connection) (?:was )?(?:lost|down|cut|severed)"
     ),
     "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
     "replication": r"replica|replicat",
-    "lag": r"\blag|behind|delay|stale read|out of sync|catch up|caught up",
+    "lag": r"\blag|behind|delay|slipp|trail|stale read|out of sync|catch up|caught up",
     "disk": r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|root partition|log partition|data partition|boot partition",
     "full": (
         r"full\b|filled|fill up|fills up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull|"
-        r"ran out|run out|running out|no free|free space|inode"
+        r"ran out|run out|running out|no free|free space|inode|100 ?%|reached capacity|to capacity"
     ),
-    "diskfull": r"diskfull",
+    "diskfull": r"diskfull|enospc",
     "hw-fault": r"fail|fault|degrad|malfunction|broken|bad sector|i/o error|io error|corrupt|dying|defect",
     "hardware": r"hardware|disk|drive|ssd|nic\b|network card|memory module|dimm|power supply|raid|controller card",
-    "oom": r"oom",
+    "oom": r"oom|outofmemory",
     "retry": r"retr(?:y|ies|ied)|reconnect",
     "storm": (
         r"storm|amplif|flood|thundering herd|herd|stampede|synchroni[sz]ed|all at once|surge|burst|multipl|"
@@ -133,7 +139,10 @@ CUES: dict[str, str] = {
         r"timestamp (?:handling|pars|calculat|math|arithmetic|comparison|logic)"
     ),
     # a time event that is named in a root cause because software mishandled it
-    "time-event": r"leap (?:second|day|year)|daylight|summer time|dst\b|y2k|2038\b|february 29|feb 29|29 feb|gps week",
+    "time-event": (
+        r"leap (?:second|day|year)|daylight|summer time|dst\b|y2k|2038\b|february 29|feb 29|29 feb|gps week|"
+        r"two-digit year|two digit year|year rollover|century rollover"
+    ),
     "clock-fault": (
         r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift|bug|overflow|mishandl|"
         r"miscalculat|assum|mismatch|invalid"
@@ -146,7 +155,7 @@ CUES: dict[str, str] = {
     "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable",
     "migration": r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|index build|adding (?:an? )?(?:index|column)|added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)",
     "data-bad": (
-        r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|null\b|nulls\b|duplicat|delete|truncat|missing|"
+        r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|duplicat|delete|truncat|missing|"
         r"invalid"
     ),
     "attack": r"attack|botnet|credential stuffing|brute-force|brute force|bruteforce|malicious|spammer|scraper|bot traffic",
@@ -157,7 +166,8 @@ CUES: dict[str, str] = {
         r"erroneous|bad\b|incorrect|wrong|invalid|faulty|malformed|broken|blank|empty|unexpected|"
         r"larger.than.expected|doubled|typo|mistake|delete|unintended|triggered the bug|triggered a bug"
     ),
-    "change": r"change|update|edit|push|rollout|rolled out|deploy|enabl|disabl|turned (?:on|off)|flip|toggl",
+    "change": r"change|update|edit|push|rollout|rolled out|deploy|enabl|disabl|turned (?:on|off)|flip|toggl|"
+    r"switched (?:on|off)|switch (?:on|off)",
     "deploy": r"deploy|release|rollout|rolled out|new version|new build|upgrade",
     "bad-build": (
         r"regression|broken build|bad build|faulty (?:build|binary|release)|buggy (?:build|release|version)|"
@@ -178,13 +188,18 @@ CUES: dict[str, str] = {
     "healthcheck": r"healthcheck",
     "hc-fault": (
         r"flap|too strict|too aggressive|too sensitive|too short|threshold|falsely|false positive|incorrectly|"
-        r"wrongly|mistakenly|misconfigur|cascad|all (?:hosts|servers|instances|backends|nodes)|every (?:host|server|"
-        r"instance|backend|node)|healthy (?:hosts|servers|instances|backends|nodes)"
+        r"wrongly|mistakenly|misconfigur|cascad|all (?:\w+ )?(?:hosts|servers|instances|backends|nodes|pods)|every "
+        r"(?:host|server|instance|backend|node|pod)|healthy (?:hosts|servers|instances|backends|nodes)|shorter than|"
+        r"not ready|kept marking|report(?:ed|s)? unhealthy|marked (?:\w+ )?unhealthy|whole pool|entire pool"
     ),
     "capacity": r"capacity|headroom|underprovision|under-provision|under provision|autoscal|auto-scal|auto scal",
     "shortfall": (
         r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
         r"short of|constrain|too little|not have enough|could not absorb|unable to absorb|unable to (?:scale|keep up)|could not (?:scale|keep up)|failed to scale|maxed"
+    ),
+    "capacity-hit": (
+        r"could not scale|couldn't scale|unable to scale|failed to scale|cannot scale|max instance count|"
+        r"maximum instance count|max node count|out of capacity|ran out of capacity"
     ),
     "size-limit": r"size limit|hard.?coded limit|limit on the size|maximum size|max size|overflow|int32|2\^31|2,147",
 }
@@ -247,7 +262,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("pool", "hit-limit"),
         ("pool", "too-low"),
     ),
-    "insufficient capacity": (("capacity", "shortfall"),),
+    "insufficient capacity": (("capacity", "shortfall"), ("capacity-hit",)),
     "health checks failing healthy hosts": (("healthcheck", "hc-fault"),),
     "migration holding locks": (("migration", "lock"), ("migration", "contention")),
     "retry storm": (("herd",), ("retry", "storm")),
@@ -256,8 +271,11 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "clock or time handling": (("clock", "clock-fault"), ("time-event",)),
     "third-party outage": (("third-party", "outage"),),
     "migration writing bad data": (("migration", "data-bad"),),
-    "bad configuration pushed everywhere": (("config", "push", "all-at-once"), ("config", "config-bad", "push")),
-    "faulty configuration change": (("config", "change", "config-bad"),),
+    "bad configuration change": (
+        ("config", "push", "all-at-once"),
+        ("config", "config-bad", "push"),
+        ("config", "change", "config-bad"),
+    ),
     "bad deploy": (("deploy", "bad-build"),),
     "queue backlog": (("queue", "backlog"),),
     "lock contention": (("contention",),),

@@ -246,6 +246,8 @@ def with_classes(cosine: float, x: frozenset[str], y: frozenset[str]) -> tuple[f
         return min(1.0, cosine + CLASS_WEIGHT), both
     if x and y:
         return max(0.0, cosine - CLASS_WEIGHT), both
+    if x or y:
+        return max(0.0, cosine - CLASS_WEIGHT / 2), both
     return cosine, both
 
 
