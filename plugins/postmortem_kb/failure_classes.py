@@ -60,7 +60,7 @@ CUES: dict[str, str] = {
     ),
     "bgp": (
         r"bgp|route announcement|prefix announcement|route leak|route hijack|as path|route map|more-specific|"
-        r"more specific|hijack|leaked (?:\w+ )?(?:routes|prefixes)|transit provider|peering session"
+        r"more specific|hijack|leaked (?:[a-z0-9-]{1,14} )?(?:routes|prefixes)|transit provider|peering session"
     ),
     "withdraw": r"withdraw|stopped announcing|no longer announc|announce",
     "route": r"route|prefix|ip block|ip range|ip address|advertisement|reachab",
@@ -188,9 +188,9 @@ CUES: dict[str, str] = {
     "healthcheck": r"healthcheck",
     "hc-fault": (
         r"flap|too strict|too aggressive|too sensitive|too short|threshold|falsely|false positive|incorrectly|"
-        r"wrongly|mistakenly|misconfigur|cascad|all (?:\w+ )?(?:hosts|servers|instances|backends|nodes|pods)|every "
+        r"wrongly|mistakenly|misconfigur|cascad|all (?:[a-z0-9-]{1,14} )?(?:hosts|servers|instances|backends|nodes|pods)|every "
         r"(?:host|server|instance|backend|node|pod)|healthy (?:hosts|servers|instances|backends|nodes)|shorter than|"
-        r"not ready|kept marking|report(?:ed|s)? unhealthy|marked (?:\w+ )?unhealthy|whole pool|entire pool"
+        r"not ready|kept marking|report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|whole pool|entire pool"
     ),
     "capacity": r"capacity|headroom|underprovision|under-provision|under provision|autoscal|auto-scal|auto scal",
     "shortfall": (
