@@ -35,7 +35,9 @@ from .terms import normalise
 # cue -> regular expression, matched at the start of a word (case-insensitive text, normalised by terms.py)
 CUES: dict[str, str] = {
     "certificate": r"certificat|cert\b|tls\b|ssl\b|x509|truststore|trust store|keystore|acme\b",
-    "expire": r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert|validity|valid until|not after|notafter",
+    "expire": (
+        r"expir|lapse|renew|not (?:been )?renewed|out of date|outdated cert|validity|valid until|not after|notafter"
+    ),
     "credential": r"token|password|secret|credential|api key|signing key|license|licence|domain regist",
     "regex": r"regex|regular expression|pattern match",
     "backtracking": r"backtracking|exponential (?:time|match)|pathological (?:regex|pattern)",
@@ -45,8 +47,8 @@ CUES: dict[str, str] = {
     "memory-growth": r"leak|grew|grow|bloat|unbounded|pressure|kill|limit",
     "pool": (
         r"connection pool|pool\b|pools\b|max connections|maximum connections|max_connections|connection limit|"
-        r"connection slot|file descriptor|ephemeral port|port exhaust|thread pool|worker thread|socket|"
-        r"ip address|subnet|address space"
+        r"connection slot|file descriptor|ephemeral port|port exhaust|thread pool|worker thread|socket|ip address|"
+        r"subnet|address space"
     ),
     "pool-exhausted": (
         r"too many connections|no free connection|no available connection|waiting for a (?:free )?connection|"
@@ -55,8 +57,8 @@ CUES: dict[str, str] = {
     "too-low": r"too low|lower than|set too|too small|insufficient|not enough",
     "dns": r"dns|nameserver|name server|domain name",
     "dns-fault": (
-        r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat|misconfigur|"
-        r"stale|cach|missing|wrong|incorrect"
+        r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat|misconfigur|stale|"
+        r"cach|missing|wrong|incorrect"
     ),
     "bgp": (
         r"bgp|route announcement|prefix announcement|route leak|route hijack|as path|route map|more-specific|"
@@ -72,44 +74,52 @@ CUES: dict[str, str] = {
     "wrong-target": (
         r"wrong|incorrect|unintend|than intended|not intended|inadvertent|accidental|mistaken|believed|"
         r"thought (?:it|they|was)|instead of|larger set|more servers|entire|all (?:servers|hosts|instances|nodes)|"
-        r"should have (?:target|run|been run|pointed|gone)|meant (?:for|to target)|rather than|by mistake|"
-        r"mistyp|typo|production instead|prod instead|meant to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
+        r"should have (?:target|run|been run|pointed|gone)|meant (?:for|to target)|rather than|by mistake|mistyp|"
+        r"typo|production instead|prod instead|meant to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
         r"intended to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
         r"supposed to (?:run|drop|delete|target|restart|terminat|truncat|wipe)"
     ),
     "operator": (
-        r"engineer|operator|administrator|admin\b|team member|staff|human|manual|someone|employee|sre\b|"
-        r"dba\b|developer"
+        r"engineer|operator|administrator|admin\b|team member|staff|human|manual|someone|employee|sre\b|dba\b|"
+        r"developer"
     ),
     "automation": (
         r"automat|script|cron|scheduled|job\b|jobs\b|tool(?:ing)?\b|workflow|controller|orchestrat|autoscal|"
         r"auto-scal|auto scal|auto-remediat|auto remediat|autoremediat|bot\b|reconcil|operator (?:process|software)"
     ),
     "runaway": (
-        r"runaway|run amok|out of control|unbounded|in a loop|feedback loop|kept (?:retry|restart|delet|running|scal|"
-        r"replac|terminat)|repeatedly (?:delet|terminat|restart|replac|scal)|misread|misinterpret|mistook"
+        r"runaway|run amok|out of control|unbounded|in a loop|feedback loop|"
+        r"kept (?:retry|restart|delet|running|scal|replac|terminat)|"
+        r"repeatedly (?:delet|terminat|restart|replac|scal)|misread|misinterpret|mistook"
     ),
     "all-at-once": (
         r"all regions|every region|multiple regions|across regions|several regions|globally|simultaneous|"
-        r"at the same time|at once|entire fleet|whole fleet|fleet-wide|fleetwide|fleet wide|everywhere|worldwide|every (?:service|host|"
-        r"node|server|pod|instance|region|zone|cluster|machine|site)|all points of presence|all pops|all (?:the )?"
-        r"(?:machines|servers|hosts|clusters|zones|nodes|pops|sites|locations|data ?cent)"
+        r"at the same time|at once|entire fleet|whole fleet|fleet-wide|fleetwide|fleet wide|everywhere|worldwide|"
+        r"every (?:service|host|node|server|pod|instance|region|zone|cluster|machine|site)|all points of presence|"
+        r"all pops|all (?:the )?(?:machines|servers|hosts|clusters|zones|nodes|pops|sites|locations|data ?cent)"
     ),
     "maintenance": r"maintenance|cleanup|clean up|housekeeping|garbage collect|decommission",
-    "failover": r"failover|stepped down|step down|election|elected|promot|split.?brain|failed back|fail back|failed over|fails over|failing over|switchover|switched over|switch over|demot|reelect|re-elect",
+    "failover": (
+        r"failover|stepped down|step down|election|elected|promot|split.?brain|failed back|fail back|failed over|"
+        r"fails over|failing over|switchover|switched over|switch over|demot|reelect|re-elect"
+    ),
     "primary": r"primar|replica|secondary|leader|master\b|standby",
     "db": (
         r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard|redis|cassandra|"
         r"elasticsearch|etcd|zookeeper|consul|dynamo|aurora|rds\b|spanner|cockroach"
     ),
     "net-split": (
-        r"network partition|split.?brain|netsplit|lost connectivity|loss of connectivity|connectivity (?:was )?lost|"
-        r"lost (?:its|their|the) network|network (?:link|connection) (?:was )?(?:lost|down|cut|severed)"
+        r"network partition|split.?brain|netsplit|lost connectivity|loss of connectivity|"
+        r"connectivity (?:was )?lost|lost (?:its|their|the) network|"
+        r"network (?:link|connection) (?:was )?(?:lost|down|cut|severed)"
     ),
     "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
     "replication": r"replica|replicat",
     "lag": r"\blag|behind|delay|slipp|trail|stale read|out of sync|catch up|caught up",
-    "disk": r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|root partition|log partition|data partition|boot partition",
+    "disk": (
+        r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|root partition|log partition|"
+        r"data partition|boot partition"
+    ),
     "full": (
         r"full\b|filled|fill up|fills up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull|"
         r"ran out|run out|running out|no free|free space|inode|100 ?%|reached capacity|to capacity"
@@ -129,7 +139,10 @@ CUES: dict[str, str] = {
     "overload": (
         r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout|surge|spike|flood|hammer|pile|stampede|herd"
     ),
-    "quota": r"quota|rate.?limit|throttl|api limit|request limit|usage limit|service limit|account limit|too many requests|429\b",
+    "quota": (
+        r"quota|rate.?limit|throttl|api limit|request limit|usage limit|service limit|account limit|"
+        r"too many requests|429\b"
+    ),
     "hit-limit": r"exceed|exhaust|hit\b|hitting|reach|trigger|ran out|run out|used up|maxed|over\b",
     "clock": (
         r"clock|ntp|time ?sync|leap|timezone|time zone|daylight|summer time|dst\b|y2k|2038|epoch|utc offset|"
@@ -138,7 +151,7 @@ CUES: dict[str, str] = {
         r"time (?:handling|pars|calculat|math|arithmetic|comparison|logic)|"
         r"timestamp (?:handling|pars|calculat|math|arithmetic|comparison|logic)"
     ),
-    # a time event that is named in a root cause because software mishandled it
+    # a time event is named in a root cause because software mishandled it
     "time-event": (
         r"leap (?:second|day|year)|daylight|summer time|dst\b|y2k|2038\b|february 29|feb 29|29 feb|gps week|"
         r"two-digit year|two digit year|year rollover|century rollover"
@@ -148,17 +161,20 @@ CUES: dict[str, str] = {
         r"miscalculat|assum|mismatch|invalid"
     ),
     "third-party": (
-        r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|external (?:service|dependency|api)|"
-        r"supplier|partner'?s|cloud provider|hosting provider|dns provider|cdn provider|payment provider|"
-        r"external provider|external vendor|outside provider|outside vendor"
+        r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|"
+        r"external (?:service|dependency|api)|supplier|partner'?s|cloud provider|hosting provider|dns provider|"
+        r"cdn provider|payment provider|external provider|external vendor|outside provider|outside vendor"
     ),
     "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable",
-    "migration": r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|index build|adding (?:an? )?(?:index|column)|added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)",
-    "data-bad": (
-        r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|duplicat|delete|truncat|missing|"
-        r"invalid"
+    "migration": (
+        r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|index build|"
+        r"adding (?:an? )?(?:index|column)|added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)"
     ),
-    "attack": r"attack|botnet|credential stuffing|brute-force|brute force|bruteforce|malicious|spammer|scraper|bot traffic",
+    "data-bad": r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|duplicat|delete|truncat|missing|invalid",
+    "attack": (
+        r"attack|botnet|credential stuffing|brute-force|brute force|bruteforce|malicious|spammer|scraper|"
+        r"bot traffic"
+    ),
     "lock": r"lock\b|locks\b|locked|locking|exclusive lock|metadata lock|table lock|row lock",
     "config": r"config|feature file|feature flag|flag\b|policy|policies|rule ?set|rules file",
     "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync",
@@ -166,8 +182,10 @@ CUES: dict[str, str] = {
         r"erroneous|bad\b|incorrect|wrong|invalid|faulty|malformed|broken|blank|empty|unexpected|"
         r"larger.than.expected|doubled|typo|mistake|delete|unintended|triggered the bug|triggered a bug"
     ),
-    "change": r"change|update|edit|push|rollout|rolled out|deploy|enabl|disabl|turned (?:on|off)|flip|toggl|"
-    r"switched (?:on|off)|switch (?:on|off)",
+    "change": (
+        r"change|update|edit|push|rollout|rolled out|deploy|enabl|disabl|turned (?:on|off)|flip|toggl|"
+        r"switched (?:on|off)|switch (?:on|off)"
+    ),
     "deploy": r"deploy|release|rollout|rolled out|new version|new build|upgrade",
     "bad-build": (
         r"regression|broken build|bad build|faulty (?:build|binary|release)|buggy (?:build|release|version)|"
@@ -177,8 +195,9 @@ CUES: dict[str, str] = {
     "backlog": r"backlog|pile|build.?up|depth|behind|lag",
     "contention": r"contention|deadlock|lock wait|lock timeout|row lock|table lock|mutex",
     "expensive-query": (
-        r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1|long-running quer|long running quer|"
-        r"long-running transaction|long running transaction|analytics quer|heavy quer|inefficient quer|unbounded quer"
+        r"expensive quer|slow quer|unindexed|missing index|full table scan|scatter quer|n\+1|long-running quer|"
+        r"long running quer|long-running transaction|long running transaction|analytics quer|heavy quer|"
+        r"inefficient quer|unbounded quer"
     ),
     "power": r"power|electric|utility feed|generator|ups\b|cooling|hvac|overheat|thermal",
     "power-loss": r"loss|lost|outage|fail|cut|surge|interrupt|trip",
@@ -188,14 +207,17 @@ CUES: dict[str, str] = {
     "healthcheck": r"healthcheck",
     "hc-fault": (
         r"flap|too strict|too aggressive|too sensitive|too short|threshold|falsely|false positive|incorrectly|"
-        r"wrongly|mistakenly|misconfigur|cascad|all (?:[a-z0-9-]{1,14} )?(?:hosts|servers|instances|backends|nodes|pods)|every "
-        r"(?:host|server|instance|backend|node|pod)|healthy (?:hosts|servers|instances|backends|nodes)|shorter than|"
-        r"not ready|kept marking|report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|whole pool|entire pool"
+        r"wrongly|mistakenly|misconfigur|cascad|"
+        r"all (?:[a-z0-9-]{1,14} )?(?:hosts|servers|instances|backends|nodes|pods)|"
+        r"every (?:host|server|instance|backend|node|pod)|healthy (?:hosts|servers|instances|backends|nodes)|"
+        r"shorter than|not ready|kept marking|report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|"
+        r"whole pool|entire pool"
     ),
     "capacity": r"capacity|headroom|underprovision|under-provision|under provision|autoscal|auto-scal|auto scal",
     "shortfall": (
         r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
-        r"short of|constrain|too little|not have enough|could not absorb|unable to absorb|unable to (?:scale|keep up)|could not (?:scale|keep up)|failed to scale|maxed"
+        r"short of|constrain|too little|not have enough|could not absorb|unable to absorb|"
+        r"unable to (?:scale|keep up)|could not (?:scale|keep up)|failed to scale|maxed"
     ),
     "capacity-hit": (
         r"could not scale|couldn't scale|unable to scale|failed to scale|cannot scale|max instance count|"
