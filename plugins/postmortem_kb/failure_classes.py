@@ -47,8 +47,8 @@ CUES: dict[str, str] = {
     "memory-growth": r"leak|grew|grow|bloat|unbounded|pressure|kill|limit",
     "pool": (
         r"connection pool|pool\b|pools\b|max connections|maximum connections|max_connections|connection limit|"
-        r"connection slot|file descriptor|ephemeral port|port exhaust|thread pool|socket|ip address|"
-        r"subnet|address space"
+        r"connection slot|file descriptor|ephemeral port|port exhaust|thread pool|socket|ip address|subnet|"
+        r"address space"
     ),
     "pool-exhausted": (
         r"too many connections|no free connection|no available connection|waiting for a (?:free )?connection|"
@@ -72,10 +72,11 @@ CUES: dict[str, str] = {
         r"stopping|stopped (?:the|all|every)|deschedul|drain|kill|halt|reboot|power off|powered off|overwr"
     ),
     "wrong-target": (
-        r"wrong|incorrect|unintend|than intended|not intended|inadvertent|accidental|mistake|believed|"
-        r"thought (?:it|they|was)|instead of|larger set|more servers|entire|all (?:servers|hosts|instances|nodes)|"
-        r"should have (?:target|run|been run|pointed|gone)|meant (?:for|to target)|rather than|mistyp|"
-        r"typo|production instead|prod instead|meant to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
+        r"wrong|incorrect|without a where|no where clause|missing where|unintend|than intended|not intended|"
+        r"inadvertent|accidental|mistake|believed|thought (?:it|they|was)|instead of|larger set|more servers|"
+        r"entire|all (?:servers|hosts|instances|nodes)|should have (?:target|run|been run|pointed|gone)|"
+        r"meant (?:for|to target)|rather than|mistyp|typo|production instead|prod instead|"
+        r"meant to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
         r"intended to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
         r"supposed to (?:run|drop|delete|target|restart|terminat|truncat|wipe)"
     ),
@@ -103,7 +104,7 @@ CUES: dict[str, str] = {
         r"failover|stepped down|step down|election|elected|promot|split.?brain|failed back|fail back|failed over|"
         r"fails over|failing over|switchover|switched over|switch over|demot|reelect|re-elect"
     ),
-    "primary": r"primar|replica|secondary|leader|master\b|standby",
+    "primary": r"primar|replica|secondary|leader|master\b|standby|writer\b",
     "db": (
         r"database|db\b|mysql|postgres|sql|mongo|cluster|orchestrator|patroni|replica|shard|redis|cassandra|"
         r"elasticsearch|etcd|zookeeper|consul|dynamo|aurora|rds\b|spanner|cockroach"
@@ -114,7 +115,7 @@ CUES: dict[str, str] = {
         r"network (?:link|connection) (?:was )?(?:lost|down|cut|severed)"
     ),
     "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
-    "replication": r"replica|replicat",
+    "replication": r"replica|replicat|follower",
     "lag": r"\blag|behind|delay|slipp|trail|stale read|out of sync|catch up|caught up",
     "disk": (
         r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|root partition|log partition|"
@@ -135,13 +136,15 @@ CUES: dict[str, str] = {
     ),
     "herd": r"thundering herd|retry storm|stampede",
     "cache": r"cache|memcache|ttl\b|hot key",
-    "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm|expir|cleared|wiped|restart",
+    "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm|expir|cleared|wiped|restart|purg",
     "overload": (
-        r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout|surge|spike|flood|hammer|pile|stampede|herd"
+        r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout|surge|spike|flood|hammer|pile|stampede|"
+        r"herd|could not keep up|couldn't keep up|unable to keep up"
     ),
     "quota": (
         r"quota|rate.?limit|throttl|api limit|request limit|usage limit|service limit|account limit|"
-        r"too many requests|429\b"
+        r"too many requests|429\b|sending limit|send limit|daily limit|monthly limit|hourly limit|"
+        r"daily (?:[a-z0-9-]{1,14} )?limit|monthly (?:[a-z0-9-]{1,14} )?limit"
     ),
     "hit-limit": r"exceed|exhaust|hit\b|hitting|reach|trigger|ran out|run out|used up|maxed|over\b",
     "clock": (
@@ -162,13 +165,14 @@ CUES: dict[str, str] = {
     ),
     "third-party": (
         r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|"
-        r"external (?:service|dependency|api)|supplier|partner'?s|cloud provider|hosting provider|"
-        r"payment provider|external provider|external vendor|outside provider|outside vendor"
+        r"external (?:service|dependency|api)|supplier|partner'?s|cloud provider|hosting provider|payment provider|"
+        r"external provider|external vendor|outside provider|outside vendor|payment gateway|payment processor|"
+        r"card processor|upstream (?:[a-z0-9-]{1,14} )?(?:gateway|vendor|service|api|dependency)"
     ),
-    "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable",
+    "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable|errors\b|their incident",
     "migration": (
-        r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|"
-        r"adding (?:an? )?(?:index|column)|added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)"
+        r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|adding (?:an? )?(?:index|column)|"
+        r"added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)"
     ),
     "data-bad": r"corrupt|wrong|incorrect|lost|loss|inconsisten|overwr|duplicat|delete|truncat|missing|invalid",
     "attack": (
@@ -182,6 +186,7 @@ CUES: dict[str, str] = {
         r"erroneous|bad\b|incorrect|wrong|invalid|faulty|malformed|broken|blank|empty|unexpected|"
         r"larger.than.expected|doubled|typo|mistake|delete|unintended|triggered the bug|triggered a bug"
     ),
+    "misconfig": r"misconfigur|mis-configur",
     "change": (
         r"change|update|edit|push|rollout|rolled out|deploy|enabl|disabl|turned (?:on|off)|flip|toggl|"
         r"switched (?:on|off)|switch (?:on|off)"
@@ -209,11 +214,14 @@ CUES: dict[str, str] = {
         r"flap|too strict|too aggressive|too sensitive|too short|threshold|falsely|false positive|incorrectly|"
         r"wrongly|mistakenly|misconfigur|cascad|"
         r"all (?:[a-z0-9-]{1,14} )?(?:hosts|servers|instances|backends|nodes|pods)|"
-        r"every (?:host|server|instance|backend|node|pod)|healthy (?:hosts|servers|instances|backends|nodes)|"
-        r"shorter than|not ready|kept marking|report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|"
-        r"whole pool|entire pool"
+        r"every (?:[a-z0-9-]{1,14} )?(?:host|server|instance|backend|node|pod)|"
+        r"healthy (?:hosts|servers|instances|backends|nodes)|shorter than|not ready|kept marking|"
+        r"report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|whole pool|entire pool"
     ),
-    "capacity": r"capacity|headroom|underprovision|under-provision|under provision|autoscal|auto-scal|auto scal",
+    "capacity": (
+        r"capacity|headroom|iops|provisioned throughput|underprovision|under-provision|under provision|autoscal|"
+        r"auto-scal|auto scal"
+    ),
     "shortfall": (
         r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
         r"short of|constrain|too little|not have enough|could not absorb|unable to absorb|"
@@ -297,6 +305,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("config", "push", "all-at-once"),
         ("config", "config-bad", "push"),
         ("config", "change", "config-bad"),
+        ("misconfig", "change"),
     ),
     "bad deploy": (("deploy", "bad-build"),),
     "queue backlog": (("queue", "backlog"),),
