@@ -344,7 +344,8 @@ def classify(
 @lru_cache(maxsize=16_384)
 def _labels(cues: frozenset[str]) -> tuple[str, ...]:
     """The classes whose cues a sentence holds (sentences repeat their cue sets: cached)."""
-    return tuple(label for label, needed in _compiled()[1] if needed <= cues)
+    by_cue = _compiled()[1]
+    return tuple({label: None for cue in cues for label, needed in by_cue.get(cue, ()) if needed <= cues})
 
 
 def _cues(text: str) -> frozenset[str]:
@@ -382,9 +383,11 @@ def _cues_at(window: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[str]], ...], re.Pattern[str]]:
+def _compiled() -> tuple[
+    dict[str, re.Pattern[str]], dict[str, tuple[tuple[str, frozenset[str]], ...]], re.Pattern[str]
+]:
     """Per first letter, a chain of optional lookaheads naming every cue; the class alternatives as
-    cue-group sets; the words that may start an alternative reading past themselves."""
+    cue-group sets, filed by their first cue; the words that may start an alternative reading past themselves."""
     # Per letter, each cue holds only its alternatives that can start with that letter: the chains
     # stay short to compile and to run however many cues the table has.
     starts = {name: [(option, _first_letters(option)) for option in _split_top(p)] for name, p in CUES.items()}
@@ -396,9 +399,13 @@ def _compiled() -> tuple[dict[str, re.Pattern[str]], tuple[tuple[str, frozenset[
             if here:
                 chain += f"(?=(?P<{_group(name)}>{'|'.join(here)}))?"
         by_letter[letter] = re.compile(chain)
-    alternatives = tuple(
-        (label, frozenset(_group(cue) for cue in needed)) for label, options in CLASSES.items() for needed in options
-    )
+    # Each class alternative is filed under its first cue: a sentence without that cue cannot hold it,
+    # so a sentence's cue set is checked against the few alternatives its own cues name.
+    by_cue: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for label, ways in CLASSES.items():
+        for needed in ways:
+            by_cue.setdefault(_group(needed[0]), []).append((label, frozenset(_group(cue) for cue in needed)))
+    alternatives = {cue: tuple(found) for cue, found in by_cue.items()}
     # The leading letters of every alternative that can read past the end of a word: a word starting
     # with them must be read with what follows it.
     heads = [_head(option) for p in CUES.values() for option in _options(p) if not _one_word(option)]
