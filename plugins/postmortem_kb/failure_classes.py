@@ -89,7 +89,7 @@ CUES: dict[str, str] = {
         r"auto-scal|auto scal|auto-remediat|auto remediat|autoremediat|bot\b|reconcil|operator (?:process|software)"
     ),
     "runaway": (
-        r"runaway|run amok|out of control|unbounded|in a loop|feedback loop|"
+        r"runaway|run amok|out of control|unbounded|loop\b|loops\b|looped|looping|"
         r"kept (?:retry|restart|delet|running|scal|replac|terminat)|"
         r"repeatedly (?:delet|terminat|restart|replac|scal)|misread|misinterpret|mistook"
     ),
@@ -142,9 +142,9 @@ CUES: dict[str, str] = {
         r"herd|could not keep up|couldn't keep up|unable to keep up"
     ),
     "quota": (
-        r"quota|rate.?limit|throttl|api limit|request limit|usage limit|service limit|account limit|"
-        r"too many requests|429\b|sending limit|send limit|daily limit|monthly limit|hourly limit|"
-        r"daily (?:[a-z0-9-]{1,14} )?limit|monthly (?:[a-z0-9-]{1,14} )?limit"
+        r"quota|rate.?limit|throttl|api limit|request limit|usage limit|account limit|too many requests|429\b|"
+        r"sending limit|send limit|daily limit|monthly limit|hourly limit|daily (?:[a-z0-9-]{1,14} )?limit|"
+        r"monthly (?:[a-z0-9-]{1,14} )?limit"
     ),
     "hit-limit": r"exceed|exhaust|hit\b|hitting|reach|trigger|ran out|run out|used up|maxed|over\b",
     "clock": (
@@ -157,7 +157,7 @@ CUES: dict[str, str] = {
     # a time event is named in a root cause because software mishandled it
     "time-event": (
         r"leap (?:second|day|year)|daylight|summer time|dst\b|y2k|2038\b|february 29|feb 29|29 feb|gps week|"
-        r"two-digit year|two digit year|year rollover|century rollover"
+        r"digit year|year rollover|century rollover"
     ),
     "clock-fault": (
         r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift|bug|overflow|mishandl|"
@@ -169,7 +169,7 @@ CUES: dict[str, str] = {
         r"external provider|external vendor|outside provider|outside vendor|payment gateway|payment processor|"
         r"card processor|upstream (?:[a-z0-9-]{1,14} )?(?:gateway|vendor|service|api|dependency)"
     ),
-    "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable|errors\b|their incident",
+    "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable|errors\b",
     "migration": (
         r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|adding (?:an? )?(?:index|column)|"
         r"added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)"
