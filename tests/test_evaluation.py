@@ -85,7 +85,10 @@ def test_action_item_false_alarms_on_the_dev_part() -> None:
 # same-class pairs linked, no false link (precision 1.00, recall 0.60)
 
 
-@pytest.mark.xfail(strict=True, reason="measured in round 2 on the held-back part: recall 3/5 = 0.60, short of 0.9")
+# Not strict: the round-1/2 test part (still pairs.test.yaml until the fresh held-back part replaces it) is now
+# development data too (pairs.dev.yaml), and round 3 was tuned on it, so its passing says nothing; the fresh part
+# decides, and this marker is to be revisited when it arrives.
+@pytest.mark.xfail(strict=False, reason="measured in round 2 on the held-back part: recall 3/5 = 0.60, short of 0.9")
 def test_similar_incident_links_on_the_test_part_reach_the_goal() -> None:
     score = measure_pairs.score("test")[0]
     assert score.recall >= GOAL and score.precision >= GOAL and score.true_pos > 0
