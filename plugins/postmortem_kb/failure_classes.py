@@ -48,7 +48,7 @@ CUES: dict[str, str] = {
     "pool": (
         r"connection pool|pool\b|pools\b|max connections|maximum connections|max_connections|connection limit|"
         r"connection slot|file descriptor|ephemeral port|port exhaust|thread pool|socket|ip address|subnet|"
-        r"address space"
+        r"address space|threads\b|thread\b"
     ),
     "pool-exhausted": (
         r"too many connections|no free connection|no available connection|waiting for a (?:free )?connection|"
@@ -58,7 +58,7 @@ CUES: dict[str, str] = {
     "dns": r"dns|nameserver|name server|domain name",
     "dns-fault": (
         r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat|misconfigur|stale|"
-        r"cach|missing|wrong|incorrect"
+        r"cach|missing|wrong|incorrect|config|change"
     ),
     "bgp": (
         r"bgp|route announcement|prefix announcement|route leak|route hijack|as path|route map|more-specific|"
@@ -86,11 +86,12 @@ CUES: dict[str, str] = {
     ),
     "automation": (
         r"automat|script|cron|scheduled|job\b|jobs\b|tool(?:ing)?\b|workflow|controller|orchestrat|autoscal|"
-        r"auto-scal|auto scal|auto-remediat|auto remediat|autoremediat|bot\b|reconcil|operator (?:process|software)"
+        r"auto-scal|auto scal|auto-remediat|auto remediat|autoremediat|bot\b|reconcil|"
+        r"operator (?:process|software)|self-healing|self healing"
     ),
     "runaway": (
         r"runaway|run amok|out of control|unbounded|loop\b|loops\b|looped|looping|"
-        r"kept (?:retry|restart|delet|running|scal|replac|terminat)|"
+        r"kept (?:re|delet|running|scal|terminat|creat|launch|spawn|add)|"
         r"repeatedly (?:delet|terminat|restart|replac|scal)|misread|misinterpret|mistook"
     ),
     "all-at-once": (
@@ -115,11 +116,11 @@ CUES: dict[str, str] = {
         r"network (?:link|connection) (?:was )?(?:lost|down|cut|severed)"
     ),
     "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
-    "replication": r"replica|replicat|follower",
+    "replication": r"replica|replicat|follower|change-data-capture|change data capture|cdc\b",
     "lag": r"\blag|behind|delay|slipp|trail|stale read|out of sync|catch up|caught up",
     "disk": (
         r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|root partition|log partition|"
-        r"data partition|boot partition"
+        r"data partition|boot partition|binlog|wal\b"
     ),
     "full": (
         r"full\b|filled|fill up|fills up|no space|out of space|space exhaust|capacity (?:was )?reached|diskfull|"
@@ -135,7 +136,7 @@ CUES: dict[str, str] = {
         r"overwhelm|backoff|back off|jitter|aggressive|tight loop|hammer|pile"
     ),
     "herd": r"thundering herd|retry storm|stampede",
-    "cache": r"cache|memcache|ttl\b|hot key",
+    "cache": r"cache|memcache|ttl\b|hot key|redis",
     "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm|expir|cleared|wiped|restart|purg",
     "overload": (
         r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout|surge|spike|flood|hammer|pile|stampede|"
@@ -157,7 +158,8 @@ CUES: dict[str, str] = {
     # a time event is named in a root cause because software mishandled it
     "time-event": (
         r"leap (?:second|day|year)|daylight|summer time|dst\b|y2k|2038\b|february 29|feb 29|29 feb|gps week|"
-        r"digit year|year rollover|century rollover"
+        r"digit year|year rollover|century rollover|end of the month|end of month|month-end|days in a month|"
+        r"days in the month"
     ),
     "clock-fault": (
         r"skew|drift|jump|leap|wrong|incorrect|rollover|roll over|change|off by|shift|bug|overflow|mishandl|"
@@ -181,7 +183,7 @@ CUES: dict[str, str] = {
     ),
     "lock": r"lock\b|locks\b|locked|locking|exclusive lock|metadata lock|table lock|row lock",
     "config": r"config|feature file|feature flag|flag\b|policy|policies|rule ?set|rules file",
-    "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync",
+    "push": r"push|propagat|replicat|distribut|rolled out|roll out|deploy|sync|shipped|ships\b",
     "config-bad": (
         r"erroneous|bad\b|incorrect|wrong|invalid|faulty|malformed|broken|blank|empty|unexpected|"
         r"larger.than.expected|doubled|typo|mistake|delete|unintended|triggered the bug|triggered a bug"
@@ -215,12 +217,12 @@ CUES: dict[str, str] = {
         r"wrongly|mistakenly|misconfigur|cascad|"
         r"all (?:[a-z0-9-]{1,14} )?(?:hosts|servers|instances|backends|nodes|pods)|"
         r"every (?:[a-z0-9-]{1,14} )?(?:host|server|instance|backend|node|pod)|"
-        r"healthy (?:hosts|servers|instances|backends|nodes)|shorter than|not ready|kept marking|"
+        r"healthy (?:hosts|servers|instances|backends|nodes|pods|targets)|shorter than|not ready|kept marking|"
         r"report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|whole pool|entire pool"
     ),
     "capacity": (
         r"capacity|headroom|iops|provisioned throughput|underprovision|under-provision|under provision|autoscal|"
-        r"auto-scal|auto scal"
+        r"auto-scal|auto scal|load test|load-test|capacity plan"
     ),
     "shortfall": (
         r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
@@ -229,7 +231,8 @@ CUES: dict[str, str] = {
     ),
     "capacity-hit": (
         r"could not scale|couldn't scale|unable to scale|failed to scale|cannot scale|max instance count|"
-        r"maximum instance count|max node count|out of capacity|ran out of capacity"
+        r"maximum instance count|max node count|out of capacity|ran out of capacity|"
+        r"too few (?:[a-z0-9-]{1,14} )?(?:instances|nodes|servers|hosts|machines|replicas|workers)"
     ),
     "size-limit": r"size limit|hard.?coded limit|limit on the size|maximum size|max size|overflow|int32|2\^31|2,147",
 }
