@@ -75,7 +75,7 @@ CUES: dict[str, str] = {
         r"wrong|incorrect|without a where|no where clause|missing where|unintend|than intended|not intended|"
         r"inadvertent|accidental|mistake|believed|thought (?:it|they|was)|instead of|larger set|more servers|"
         r"entire|all (?:servers|hosts|instances|nodes)|should have (?:target|run|been run|pointed|gone)|"
-        r"meant (?:for|to target)|rather than|mistyp|typo|production instead|prod instead|"
+        r"meant (?:for|to target)|rather than|mistyp|typo|"
         r"meant to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
         r"intended to (?:run|drop|delete|target|restart|terminat|truncat|wipe)|"
         r"supposed to (?:run|drop|delete|target|restart|terminat|truncat|wipe)"
@@ -116,7 +116,7 @@ CUES: dict[str, str] = {
         r"network (?:link|connection) (?:was )?(?:lost|down|cut|severed)"
     ),
     "partition": r"partition|loss of connectivity|lost connectivity|connectivity (?:was )?lost|disconnect",
-    "replication": r"replica|replicat|follower|change-data-capture|change data capture|cdc\b",
+    "replication": r"replica|replicat|follower|cdc\b|data capture|data-capture",
     "lag": r"\blag|behind|delay|slipp|trail|stale read|out of sync|catch up|caught up",
     "disk": (
         r"disk|drive|ssd|volume|storage device|raid|ebs|filesystem|file system|inode|root partition|log partition|"
@@ -140,7 +140,7 @@ CUES: dict[str, str] = {
     "cache-empty": r"miss|cold|empt|flush|evict|hit rate|invalidat|stampede|warm|expir|cleared|wiped|restart|purg",
     "overload": (
         r"overload|overwhelm|load\b|saturat|exhaust|timed? ?out|timeout|surge|spike|flood|hammer|pile|stampede|"
-        r"herd|could not keep up|couldn't keep up|unable to keep up"
+        r"herd|not keep up|couldn't keep up|unable to keep up"
     ),
     "quota": (
         r"quota|rate.?limit|throttl|api limit|request limit|usage limit|account limit|too many requests|429\b|"
@@ -220,19 +220,17 @@ CUES: dict[str, str] = {
         r"healthy (?:hosts|servers|instances|backends|nodes|pods|targets)|shorter than|not ready|kept marking|"
         r"report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|whole pool|entire pool"
     ),
-    "capacity": (
-        r"capacity|headroom|iops|provisioned throughput|underprovision|under-provision|under provision|autoscal|"
-        r"auto-scal|auto scal|load test|load-test|capacity plan"
-    ),
+    "capacity": r"capacity|headroom|iops|provisioned\b|underprovision|autoscal|auto-scal|auto scal|capacity plan",
     "shortfall": (
         r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
-        r"short of|constrain|too little|not have enough|could not absorb|unable to absorb|"
-        r"unable to (?:scale|keep up)|could not (?:scale|keep up)|failed to scale|maxed"
+        r"short of|constrain|too little|not have enough|not absorb|unable to absorb|"
+        r"unable to (?:scale|keep up)|not (?:scale|keep up)|failed to scale|maxed"
     ),
     "capacity-hit": (
-        r"could not scale|couldn't scale|unable to scale|failed to scale|cannot scale|max instance count|"
+        r"not scale|couldn't scale|unable to scale|failed to scale|cannot scale|max instance count|"
         r"maximum instance count|max node count|out of capacity|ran out of capacity|"
-        r"too few (?:[a-z0-9-]{1,14} )?(?:instances|nodes|servers|hosts|machines|replicas|workers)"
+        r"too few (?:[a-z0-9-]{1,14} )?(?:instances|nodes|servers|hosts|machines|replicas|workers)|"
+        r"short of (?:cpu|memory|capacity|headroom|disk|iops)"
     ),
     "size-limit": r"size limit|hard.?coded limit|limit on the size|maximum size|max size|overflow|int32|2\^31|2,147",
 }
