@@ -105,12 +105,12 @@ def test_similar_incident_links_on_the_test_part_do_not_regress() -> None:
 
 def test_similar_incident_links_on_the_development_parts() -> None:
     """Round 3 was tuned on these (pairs.dev.yaml and the hand-written pairs.handwritten.yaml): they keep it from
-    getting worse. Dev: 13 of 13 same-class pairs linked, no false link. Hand-written (four batches, each its own
-    corpus): 72 of 75 linked, 3 of 43 hard negatives linked (each shares a whole clause with its partner)."""
+    getting worse. Dev: 13 of 13 same-class pairs linked, no false link. Hand-written (five batches, each its own
+    corpus): 82 of 85 linked, 3 of 47 hard negatives linked (each shares a whole clause with its partner)."""
     dev = measure_pairs.score("dev")[0]
     assert (dev.true_pos, dev.false_pos, dev.false_neg) == (13, 0, 0)
     hand = measure_pairs.score("handwritten")[0]
-    assert hand.true_pos >= 72 and hand.false_pos <= 3
+    assert hand.true_pos >= 82 and hand.false_pos <= 3
 
 
 def test_regex_and_regular_expression_meet() -> None:

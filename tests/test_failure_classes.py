@@ -185,6 +185,13 @@ def test_a_sentence_is_read_with_the_one_before_it_only() -> None:
     assert "automation acting everywhere at once" not in classify(apart)
 
 
+def test_a_cue_of_common_words_is_not_read_across_sentences() -> None:
+    # "failing" may pair with "DNS" in its own sentence, not with a DNS-01 challenge one sentence earlier
+    assert "DNS failure" in classify("DNS lookups failed for every pod.")
+    apart = "Renewal used a DNS-01 challenge with an API key. Renewal attempts started failing in May."
+    assert "DNS failure" not in classify(apart)
+
+
 def test_shared_words_do_not_link_incidents_that_name_different_classes() -> None:
     opening = "Internal gRPC calls from the API tier to the ledger service failed for forty minutes on Tuesday"
     texts = {

@@ -57,9 +57,10 @@ CUES: dict[str, str] = {
     "too-low": r"too low|lower than|set too|too small|insufficient|not enough",
     "dns": r"dns|nameserver|name server|domain name",
     "dns-fault": (
-        r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|fail|timed? ?out|propagat|misconfigur|stale|"
-        r"cach|missing|wrong|incorrect|config|change"
+        r"record|zone|resolv|lookup|look up|nxdomain|servfail|ttl\b|propagat|misconfigur|stale|cach|missing|wrong|"
+        r"incorrect|config|change"
     ),
+    "dns-fails": r"fail|timed? ?out",
     "bgp": (
         r"bgp|route announcement|prefix announcement|route leak|route hijack|as path|route map|more-specific|"
         r"more specific|hijack|leaked (?:[a-z0-9-]{1,14} )?(?:routes|prefixes)|transit provider|peering session"
@@ -69,7 +70,8 @@ CUES: dict[str, str] = {
     "command": r"command|script|playbook|manual(?:ly)? (?:run|ran|execut|step)|console|cli\b|query ran|ran a",
     "destructive": (
         r"delete|drop|truncat|terminat|shut ?down|decommission|wipe|destroy|purg|took down|take down|stop\b|"
-        r"stopping|stopped (?:the|all|every)|deschedul|drain|kill|halt|reboot|power off|powered off|overwr"
+        r"stopping|stopped (?:the|all|every)|deschedul|drain|kill|halt|reboot|power off|powered off|overwr|"
+        r"deprovision|tore down|tear down"
     ),
     "wrong-target": (
         r"wrong|incorrect|without a where|no where clause|missing where|unintend|than intended|not intended|"
@@ -97,8 +99,9 @@ CUES: dict[str, str] = {
     "all-at-once": (
         r"all regions|every region|multiple regions|across regions|several regions|globally|simultaneous|"
         r"at the same time|at once|entire fleet|whole fleet|fleet-wide|fleetwide|fleet wide|everywhere|worldwide|"
-        r"every (?:service|host|node|server|pod|instance|region|zone|cluster|machine|site)|all points of presence|"
-        r"all pops|all (?:the )?(?:machines|servers|hosts|clusters|zones|nodes|pops|sites|locations|data ?cent)"
+        r"every (?:[a-z0-9-]{1,14} )?(?:service|host|node|server|pod|instance|region|zone)|"
+        r"every (?:[a-z0-9-]{1,14} )?(?:cluster|machine|site|location|pop)|all points of presence|all pops|"
+        r"all (?:the )?(?:machines|servers|hosts|clusters|zones|nodes|pops|sites|locations|data ?cent)"
     ),
     "maintenance": r"maintenance|cleanup|clean up|housekeeping|garbage collect|decommission",
     "failover": (
@@ -127,13 +130,15 @@ CUES: dict[str, str] = {
         r"ran out|run out|running out|no free|free space|inode|100 ?%|reached capacity"
     ),
     "diskfull": r"diskfull|enospc",
-    "hw-fault": r"fail|fault|degrad|malfunction|broken|bad sector|i/o error|io error|corrupt|dying|defect",
+    "hw-fault": r"degrad|malfunction|broken|bad sector|i/o error|io error|corrupt|dying|defect",
+    "hw-fails": r"fail|fault",
     "hardware": r"hardware|disk|drive|ssd|nic\b|network card|memory module|dimm|power supply|raid|controller card",
     "oom": r"oom|outofmemory",
     "retry": r"retr(?:y|ies|ied)|reconnect",
     "storm": (
         r"storm|amplif|flood|thundering herd|herd|stampede|synchroni[sz]ed|all at once|surge|burst|multipl|"
-        r"overwhelm|backoff|back off|jitter|aggressive|tight loop|hammer|pile"
+        r"overwhelm|backoff|back off|jitter|aggressive|tight loop|hammer|pile|continuous|uncapped|no cap|tenfold|"
+        r"twentyfold|hundredfold|same second|same few seconds|same moment"
     ),
     "herd": r"thundering herd|retry storm|stampede",
     "cache": r"cache|memcache|ttl\b|hot key|redis",
@@ -169,9 +174,11 @@ CUES: dict[str, str] = {
         r"third.?party|vendor|upstream provider|external provider|provider'?s|saas|"
         r"external (?:service|dependency|api)|supplier|partner'?s|cloud provider|hosting provider|payment provider|"
         r"external provider|external vendor|outside provider|outside vendor|payment gateway|payment processor|"
-        r"card processor|upstream (?:[a-z0-9-]{1,14} )?(?:gateway|vendor|service|api|dependency)"
+        r"card processor|upstream (?:[a-z0-9-]{1,14} )?(?:gateway|vendor|service|api|dependency)|service provider|"
+        r"email provider|sms provider"
     ),
-    "outage": r"outage|down\b|unavailab|degrad|fail|disrupt|unreachable|errors\b",
+    "outage": r"outage|unavailab|degrad|disrupt|unreachable|suffered",
+    "outage-weak": r"down\b|fail|errors\b",
     "migration": (
         r"migrat|backfill|schema change|alter table|reindex|data fix|ddl\b|adding (?:an? )?(?:index|column)|"
         r"added (?:an? )?(?:index|column)|add (?:an? )?(?:index|column)"
@@ -220,16 +227,19 @@ CUES: dict[str, str] = {
         r"healthy (?:hosts|servers|instances|backends|nodes|pods|targets)|shorter than|not ready|kept marking|"
         r"report(?:ed|s)? unhealthy|marked (?:[a-z0-9-]{1,14} )?unhealthy|whole pool|entire pool"
     ),
-    "capacity": r"capacity|headroom|iops|provisioned\b|underprovision|autoscal|auto-scal|auto scal|capacity plan",
+    "capacity": (
+        r"capacity|headroom|iops|provisioned\b|underprovision|autoscal|auto-scal|auto scal|capacity plan|"
+        r"spare compute|spare capacity|compute capacity"
+    ),
     "shortfall": (
         r"insufficient|not enough|lack|ran out|run out|running out|shortfall|exhaust|exceed|too few|too small|"
-        r"short of|constrain|too little|not have enough|not absorb|unable to absorb|"
-        r"unable to (?:scale|keep up)|not (?:scale|keep up)|failed to scale|maxed"
+        r"short of|constrain|too little|not have enough|not absorb|unable to absorb|unable to (?:scale|keep up)|"
+        r"not (?:scale|keep up)|failed to scale|maxed|did not have|didn't have|no spare"
     ),
     "capacity-hit": (
         r"not scale|couldn't scale|unable to scale|failed to scale|cannot scale|max instance count|"
-        r"maximum instance count|max node count|out of capacity|ran out of capacity|"
-        r"too few (?:[a-z0-9-]{1,14} )?(?:instances|nodes|servers|hosts|machines|replicas|workers)|"
+        r"maximum instance count|max node count|out of capacity|ran out of capacity|configured maximum|"
+        r"instance limit|too few (?:[a-z0-9-]{1,14} )?(?:instances|nodes|servers|hosts|machines|replicas|workers)|"
         r"short of (?:cpu|memory|capacity|headroom|disk|iops)"
     ),
     "size-limit": r"size limit|hard.?coded limit|limit on the size|maximum size|max size|overflow|int32|2\^31|2,147",
@@ -262,13 +272,17 @@ CATEGORY_CUES = frozenset(
     }
 )
 
+# Cues that match words nearly every incident uses ("failed", "lost", "down"): an alternative holding one
+# must be met within one sentence, never across two.
+SENTENCE_ONLY = frozenset({"dns-fails", "outage-weak", "hw-fails", "power-loss"})
+
 # label -> alternatives; each alternative is a tuple of cue names that must all appear in one sentence
 CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "expired certificate": (("certificate", "expire"),),
     "expired credential": (("credential", "expire"),),
     "regex backtracking": (("backtracking",), ("regex", "cpu"), ("regex", "exhausted")),
     "CPU exhaustion": (("cpu", "exhausted"),),
-    "DNS failure": (("dns", "dns-fault"),),
+    "DNS failure": (("dns", "dns-fault"), ("dns", "dns-fails")),
     "BGP route withdrawal": (("bgp",), ("withdraw", "route")),
     "command on the wrong target": (
         ("command", "destructive", "wrong-target"),
@@ -283,7 +297,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "database failover": (("failover", "primary", "db"), ("partition", "primary", "db")),
     "replication lag": (("replication", "lag"),),
     "disk full": (("diskfull",), ("disk", "full")),
-    "hardware failure": (("hardware", "hw-fault"),),
+    "hardware failure": (("hardware", "hw-fault"), ("hardware", "hw-fails")),
     "memory exhaustion": (("oom",), ("memory", "exhausted"), ("memory", "memory-growth")),
     "network partition": (("net-split",),),
     "attack or abusive traffic": (("attack",),),
@@ -300,7 +314,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "cache stampede": (("cache", "cache-empty", "overload"),),
     "quota or rate limit": (("quota", "hit-limit"),),
     "clock or time handling": (("clock", "clock-fault"), ("time-event",)),
-    "third-party outage": (("third-party", "outage"),),
+    "third-party outage": (("third-party", "outage"), ("third-party", "outage-weak")),
     "migration writing bad data": (("migration", "data-bad"),),
     "bad configuration change": (
         ("config", "push", "all-at-once"),
@@ -321,6 +335,7 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
 _TOKEN = re.compile(r"[a-z0-9]+")
 _REACH = 40  # no cue pattern reads further than this from its start (a test checks every cue)
 _CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
+_SENTENCE_ONLY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in SENTENCE_ONLY)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
 
 
@@ -335,10 +350,13 @@ def classify(
     previous: frozenset[str] = frozenset()
     for sentence in _SENTENCE.split(normalise(text, terms)):
         cues = _cues(sentence)
-        # A sentence is read with the one before it: the second often names by "it" or "the process"
-        # what the first introduced. The pair holds every cue of the sentence, so one look suffices.
-        found.update(_labels(context | previous | cues))
-        previous = cues
+        found.update(_labels(context | cues))
+        # A sentence is also read with the one before it: the second often names by "it" or "the
+        # process" what the first introduced. Cues of common words stay in their own sentence.
+        specific = cues - _SENTENCE_ONLY_GROUPS
+        if previous:
+            found.update(_labels(context | previous | specific))
+        previous = specific
     return frozenset(found)
 
 
