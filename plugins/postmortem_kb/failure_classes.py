@@ -394,9 +394,10 @@ def _word_cues(word: str) -> tuple[tuple[str, ...], bool]:
 
 @lru_cache(maxsize=65_536)
 def _cues_at(window: str) -> tuple[str, ...]:
-    # One anchored match of optional lookaheads reads every cue that can start with this letter
+    # One anchored match of optional lookaheads reads every cue that can start with these letters
     # (cues overlap: "replica" is both a primary and replication).
-    chain = _compiled()[0].get(window[0])
+    chains = _compiled()[0]
+    chain = chains.get(window[:2]) or chains.get(window[0])
     at = chain.match(window) if chain is not None else None
     return () if at is None else tuple(name for name, value in at.groupdict().items() if value is not None)
 
@@ -407,17 +408,23 @@ def _compiled() -> tuple[
 ]:
     """Per first letter, a chain of optional lookaheads naming every cue; the class alternatives as
     cue-group sets, filed by their first cue; the words that may start an alternative reading past themselves."""
-    # Per letter, each cue holds only its alternatives that can start with that letter: the chains
-    # stay short to compile and to run however many cues the table has.
+    # Keyed by the first two letters, a chain holds only the cue alternatives that start with them,
+    # plus those whose second letter is not fixed ("ab?c", "a(?:b|c)"), which are also the whole chain
+    # of the first letter alone: chains stay short to compile and to run however many cues there are.
     starts = {name: [(option, _first_letters(option)) for option in _split_top(p)] for name, p in CUES.items()}
+    pairs = {p for options in starts.values() for option, _letters in options if (p := _first_two(option))}
     by_letter: dict[str, re.Pattern[str]] = {}
-    for letter in {c for options in starts.values() for _option, letters in options for c in letters}:
+    for key in {c for options in starts.values() for _option, letters in options for c in letters} | pairs:
         chain = ""
         for name, options in starts.items():
-            here = [option for option, letters in options if letter in letters]
+            here = [
+                o
+                for o, letters in options
+                if key[0] in letters and _first_two(o) in (None, key if len(key) == 2 else "")
+            ]
             if here:
                 chain += f"(?=(?P<{_group(name)}>{'|'.join(here)}))?"
-        by_letter[letter] = re.compile(chain)
+        by_letter[key] = re.compile(chain)
     # Each class alternative is filed under its first cue: a sentence without that cue cannot hold it,
     # so a sentence's cue set is checked against the few alternatives its own cues name.
     by_cue: dict[str, list[tuple[str, frozenset[str]]]] = {}
@@ -435,6 +442,13 @@ def _compiled() -> tuple[
     prefix = sorted({h for h, whole in heads if not whole})
     longer = re.compile("|".join([*(f"{re.escape(h)}$" for h in whole), *(re.escape(h) for h in prefix)]) or r"(?!)")
     return by_letter, alternatives, longer
+
+
+def _first_two(option: str) -> str | None:
+    """The two letters an alternative surely starts with, when they are fixed."""
+    option = option.removeprefix("\\b")
+    fixed = len(option) >= 2 and option[:2].isalnum() and option[:2].isascii() and option[2:3] not in ("?", "*", "{")
+    return option[:2] if fixed else None
 
 
 def _options(pattern: str) -> list[str]:
