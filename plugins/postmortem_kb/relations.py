@@ -157,10 +157,12 @@ TextFacts = tuple[TermCounts, frozenset[str] | None]  # term counts; failure cla
 
 
 def text_facts(incident: Incident, terms: Mapping[str, Sequence[str]] | None) -> TextFacts:
-    """What the corpus comparison needs of an incident's text, made where the file is judged."""
+    """What the corpus comparison needs of an incident's text, made where the file is judged. Not
+    memoised here: a worker sees each text once, and its caller remembers them in the parent."""
     text = incident.rca_text
-    classes = failure_classes_of(text, incident.root_causes, terms) if text else None
-    return term_counts(text, terms), classes
+    surface: dict[str, str] = {}
+    counts = Counter(tokens(text, surface, terms))
+    return (counts, surface), classify(text, incident.root_causes, terms) if text else None
 
 
 def remember_text_facts(incident: Incident, terms: Mapping[str, Sequence[str]] | None, facts: TextFacts) -> None:
