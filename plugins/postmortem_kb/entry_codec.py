@@ -55,6 +55,8 @@ def _enc(value: Any) -> Any:
     if isinstance(value, dt.date):
         return {"d": value.isoformat()}
     if isinstance(value, tuple):
+        if all(type(v) is str for v in value):  # services, tags, authors: each is its own form
+            return list(value)
         return [_enc(v) for v in value]
     if isinstance(value, list):
         return {"l": [_enc(v) for v in value]}

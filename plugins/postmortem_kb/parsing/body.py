@@ -136,6 +136,8 @@ def _mark_code(text: str, first_line: int) -> list[Line]:
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()  # the newline ending the last line does not start another one
+    if "```" not in text and "~~~" not in text:  # no fence can open: most bodies
+        return [Line(first_line + i, raw, False) for i, raw in enumerate(raw_lines)]
     for i, raw in enumerate(raw_lines):
         match = _FENCE.match(raw) if ("`" in raw[:7] or "~" in raw[:7]) else None
         if fence is None and match:
