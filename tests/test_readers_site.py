@@ -64,8 +64,8 @@ def test_feed_escapes_what_postmortems_hold_and_keeps_the_newest(tmp_path: Path)
 
 
 def test_vendored_plotly_js_matches_the_plotly_package_and_has_every_trace_type() -> None:
-    bundle = (VENDORED / "plotly-cartesian.min.js").read_text()[:400]
-    version = re.search(r"plotly\.js \(cartesian - minified\) v(\d+)\.(\d+)\.(\d+)", bundle)
+    bundle = (VENDORED / "plotly-basic.min.js").read_text()[:400]
+    version = re.search(r"plotly\.js \(basic - minified\) v(\d+)\.(\d+)\.(\d+)", bundle)
     assert version is not None
     assert version[1] == get_plotlyjs_version().split(".")[0]  # the figure JSON's plotly.js major
     assert "MIT License" in (VENDORED / "LICENSE").read_text()
@@ -87,7 +87,7 @@ def test_vendored_plotly_js_matches_the_plotly_package_and_has_every_trace_type(
 
 def test_the_site_serves_the_partial_bundle(reference: Path) -> None:
     served = reference / "site" / "assets" / "postmortem-kb"
-    assert (served / "plotly.min.js").read_bytes() == (VENDORED / "plotly-cartesian.min.js").read_bytes()
+    assert (served / "plotly.min.js").read_bytes() == (VENDORED / "plotly-basic.min.js").read_bytes()
     assert (served / "plotly.LICENSE.txt").is_file()
     # loaded by kb.js only where a chart is: no page names it in a <script> tag
     assert "plotly.min.js" not in (reference / "site" / "trends" / "index.html").read_text()
