@@ -9,7 +9,9 @@ import re
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from postmortem_kb import preview
 from postmortem_kb.corpus import Corpus, load_entry
 from postmortem_kb.pages.render import Renderer
@@ -97,3 +99,43 @@ def test_a_dirty_rebuild_shows_the_edit_on_every_page_it_reaches(tmp_path: Path)
     assert "Zebra-edited" in webhook_page.read_text(encoding="utf-8")  # its card names the edited incident
     assert "Zebra-edited" in (site / INCIDENT_ROWS).read_text(encoding="utf-8")  # the incidents table's rows
     assert search_page.stat().st_mtime_ns == search_built  # unrelated: kept
+
+
+def test_a_serve_rebuild_reuses_compiled_templates_and_compiles_an_edited_one_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """MkDocs makes a new Jinja environment for every rebuild; the plugin's bytecode cache spares
+    compiling the theme again, but never serves a template's old code after its source changed."""
+    from jinja2 import DictLoader, Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from postmortem_kb.plugin import PostmortemsPlugin
+
+    compiled: list[str | None] = []
+    compile_ = Environment.compile
+
+    def counting(self: Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return compile_(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+    sources = {"main.html": "<p>{{ n }} incidents</p>"}
+    plugin = PostmortemsPlugin()
+
+    def rebuild() -> str:
+        env = plugin.on_env(Environment(loader=DictLoader(sources)), config=MkDocsConfig(), files=Files([]))
+        assert env is not None
+        return env.get_template("main.html").render(n=3)
+
+    plugin.on_startup(command="serve", dirty=True)
+    assert rebuild() == "<p>3 incidents</p>"
+    assert rebuild() == "<p>3 incidents</p>"
+    assert compiled == ["main.html"]  # the second rebuild's new environment did not compile it
+    sources["main.html"] = "<p>{{ n }} postmortems</p>"
+    assert rebuild() == "<p>3 postmortems</p>"
+    assert compiled == ["main.html", "main.html"]
+
+    build = PostmortemsPlugin()  # a one-off build keeps nothing between environments
+    build.on_startup(command="build", dirty=False)
+    env = build.on_env(Environment(loader=DictLoader(sources)), config=MkDocsConfig(), files=Files([]))
+    assert env is not None and env.bytecode_cache is None

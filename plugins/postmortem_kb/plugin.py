@@ -34,6 +34,7 @@ from .rules.cross_file import similar_incidents
 from .rules.links import corpus_findings
 from .settings import Settings
 from .site import SitePlan
+from .template_cache import MemoryBytecodeCache
 from .verdict import fails
 
 log = get_plugin_logger(__name__)
@@ -67,6 +68,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self._renderer: tuple[tuple[Settings, list[str]], Renderer] | None = None  # templates compiled once
         self._inputs: preview.Inputs = {}  # what each page was made from in the previous serve rebuild
         self._last_exports: tuple[object, dict[str, str]] | None = None
+        self._bytecode = MemoryBytecodeCache()  # the theme's templates, compiled once per serve session
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
@@ -152,6 +154,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        if self.command == "serve" and env.bytecode_cache is None:
+            env.bytecode_cache = self._bytecode
         if self.plan is not None:
             for src_uri, text in self._exports(self.plan).items():
                 self.exports[src_uri].content_string = text
