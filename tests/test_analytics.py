@@ -170,10 +170,10 @@ def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) 
     figures.append(
         time_to_postmortem(frame.assign(hours_to_draft=[1.0, 2.5, float("nan")], hours_to_published=5.0), levels)
     )
-    for figure in figures:
-        # built unvalidated for speed (charts.py): plotly's own validation must accept every figure
-        go.Figure(figure.to_dict())
-        layout = json.loads(figure_json(figure))["layout"]
+    for built in figures:
+        # built as unvalidated dicts for speed (charts.py): plotly's own validation must accept every figure
+        figure = go.Figure(built)
+        layout = json.loads(figure_json(built))["layout"]
         titles = [layout["title"], *(v["title"] for k, v in layout.items() if k[1:5] == "axis" and "title" in v)]
         assert all(isinstance(t, dict) for t in titles), titles  # plotly.js 3+ reads no string titles
         assert not layout.get("template")  # plotly's default one is ~6 KB of JSON a chart
@@ -181,7 +181,7 @@ def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) 
         for trace in figure.data:
             points = next(getattr(trace, k) for k in ("x", "y", "values") if getattr(trace, k, None) is not None)
             assert len(points) > 0, (figure.layout.title.text, trace.name)
-    phases = {trace.name: trace for trace in charts.mttr_breakdown(frame).data}
+    phases = {trace.name: trace for trace in go.Figure(charts.mttr_breakdown(frame)).data}
     q1 = frame[frame["quarter"] == "2025-Q1"]
     diagnosed = q1["ttdiag_min"].notna()
     assert diagnosed.sum() == 1  # A records `diagnosed`, B does not

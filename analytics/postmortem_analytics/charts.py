@@ -1,14 +1,15 @@
-"""Plotly figures of the metrics. Each function takes frames and returns a go.Figure.
+"""Plotly figures of the metrics. Each function takes frames and returns a figure as the dict
+plotly.js draws (`{"data": [...], "layout": {...}}`); `go.Figure(figure)` validates it (a test does).
 
 Figures carry no colours for paper, plot or font: the site's script applies the
 light or dark palette of mkdocs-material when it draws them.
 
-Each figure is built as plain dicts and validated once by `go.Figure(data, layout)`:
-plotly's `add_*`/`update_*` calls cost about 25 ms a figure (each walks and validates the
-whole figure again), which at one pair of charts per service page was most of the charts'
-build time. The trace types are those of plotly.js's basic bundle (bar, pie, scatter), the
-one the site serves: a duration spread is drawn as points and a median with its quartiles
-(`_spread`), not as a box plot.
+Figures are plain dicts, never `go.Figure` objects, in the build: plotly's `add_*`/`update_*`
+calls cost about 25 ms a figure (each walks and validates the whole figure again), and even an
+unvalidated `go.Figure` is built and deep-copied again for JSON (~5 ms); with a pair of charts
+on every service page that was most of the charts' build time. The trace types are those of
+plotly.js's basic bundle (bar, pie, scatter), the one the site serves: a duration spread is drawn
+as points and a median with its quartiles (`_spread`), not as a box plot.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from postmortem_kb.measures import is_small_sample
 from postmortem_kb.palette import ACCENT, PHASE, severity_colour
 
@@ -34,6 +34,7 @@ from .metrics import (
 )
 
 Trace = dict[str, Any]
+Figure = dict[str, Any]  # {"data": [traces], "layout": {...}}, as plotly.js reads it
 MAX_POINTS = 300
 PHASES = (
     ("ttd_min", "Detect (TTD)", PHASE["ttd"]),
@@ -58,9 +59,7 @@ SIDE_BY_SIDE: dict[str, dict[str, Any]] = {  # rows=1, cols=2, shared_yaxes=True
 SECOND = {"xaxis": "x2", "yaxis": "y2"}  # a trace in the second panel
 
 
-def _figure(
-    traces: Sequence[Trace], title: str, grid: dict[str, dict[str, Any]] | None = None, **extra: Any
-) -> go.Figure:
+def _figure(traces: Sequence[Trace], title: str, grid: dict[str, dict[str, Any]] | None = None, **extra: Any) -> Figure:
     layout: dict[str, Any] = {
         # The site shows the title as HTML above the chart (kb.js moves it), where it wraps on a phone.
         "title": {"text": title, "x": 0, "xanchor": "left"},
@@ -85,7 +84,7 @@ def _figure(
     # Not validated here (a test validates every chart against plotly's schema): validation costs
     # ~14 ms a figure. So the dicts are written as plotly.js reads them (titles as {"text": ...}).
     data = [{k: v.to_numpy() if isinstance(v, (pd.Series, pd.Index)) else v for k, v in t.items()} for t in traces]
-    return go.Figure(data=data, layout=layout, _validate=False)
+    return {"data": data, "layout": layout}
 
 
 def _counts(peak: float, **extra: object) -> dict[str, object]:
@@ -151,7 +150,7 @@ def _positions(labels: Sequence[str]) -> dict[str, Any]:
     return {"tickvals": list(range(len(labels))), "ticktext": list(labels), "range": [-0.6, len(labels) - 0.4]}
 
 
-def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
+def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> Figure:
     """Each phase's mean time per period over the incidents that record it, with the median and p90
     of time to recovery beside it.
 
@@ -197,7 +196,7 @@ def mttr_breakdown(frame: pd.DataFrame, by: str = "quarter") -> go.Figure:
     )
 
 
-def duration_by_severity(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
+def duration_by_severity(frame: pd.DataFrame, levels: tuple[str, ...]) -> Figure:
     """Every incident as a point (with its title) while that stays readable, and each severity's
     median with its middle half."""
     columns = frame[["severity", "ttr_min", "title"]]  # selecting rows of the whole frame copies every column
@@ -229,7 +228,7 @@ def _log_range(values: pd.Series, **extra: object) -> dict[str, object]:
     return axis
 
 
-def incidents_per_month(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
+def incidents_per_month(frame: pd.DataFrame, levels: tuple[str, ...]) -> Figure:
     table = frequency(frame, "M", "severity")
     months = table.index.astype(str)
     order = [s for s in levels if s in table.columns] + [c for c in table.columns if c not in levels]
@@ -240,7 +239,7 @@ def incidents_per_month(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figu
     )
 
 
-def severity_donut(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
+def severity_donut(frame: pd.DataFrame, levels: tuple[str, ...]) -> Figure:
     mix = severity_mix(frame, levels)
     pie: Trace = {
         "type": "pie",
@@ -256,7 +255,7 @@ def severity_donut(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
     return _figure([pie], f"Severity mix (n={len(frame)})", hovermode="closest")
 
 
-def action_item_trend(items: pd.DataFrame) -> go.Figure:
+def action_item_trend(items: pd.DataFrame) -> Figure:
     completion = action_item_completion(items, by="quarter")
     x = [_tick(str(k), int(n)) for k, n in completion["total"].items()]
     traces = [
@@ -273,7 +272,7 @@ def action_item_trend(items: pd.DataFrame) -> go.Figure:
     )
 
 
-def customer_impact_trend(frame: pd.DataFrame) -> go.Figure:
+def customer_impact_trend(frame: pd.DataFrame) -> Figure:
     impact = customer_impact(frame, "quarter")
     traces = [
         _bar(impact.index, impact["users_affected"], "Users affected", ACCENT["users"]),
@@ -289,7 +288,7 @@ def customer_impact_trend(frame: pd.DataFrame) -> go.Figure:
     )
 
 
-def top_services(frame: pd.DataFrame, limit: int = 10) -> go.Figure:
+def top_services(frame: pd.DataFrame, limit: int = 10) -> Figure:
     counts = frame.explode("services")["services"].value_counts().head(limit)
     # not recorded stays empty (no bar), never 0; the title says how many incidents record hours
     hours = engineer_hours(frame, "service").reindex(counts.index)
@@ -315,7 +314,7 @@ def top_services(frame: pd.DataFrame, limit: int = 10) -> go.Figure:
     )
 
 
-def repeats_over_time(frame: pd.DataFrame, window_days: int) -> go.Figure:
+def repeats_over_time(frame: pd.DataFrame, window_days: int) -> Figure:
     rates = repeat_rate(frame, "quarter")
     x = [_tick(str(k), int(n)) for k, n in rates["incidents"].items()]
     traces = [
