@@ -81,29 +81,37 @@ def test_action_item_false_alarms_on_the_dev_part() -> None:
     assert _items("dev").false_alarms_per_60 <= FALSE_ALARMS_PER_60
 
 
-# --- incident pairs: test part, round 1: no pair linked (recall 0.00); round 2 (failure classes): 3 of 5
-# same-class pairs linked, no false link (precision 1.00, recall 0.60)
+# --- incident pairs: test part. Rounds 1-2 were measured on an earlier held-back part (recall 0.00, then 0.60),
+# which has since joined the development part. Round 3 (pairs.test.yaml: 37 pairs from 74 incidents collected by
+# someone who saw neither the classifier nor its scores), measured once: 12 of 18 same-class pairs linked, one
+# false link among 19 (precision 0.92, recall 0.67).
 
 
-@pytest.mark.xfail(strict=True, reason="measured in round 2 on the held-back part: recall 3/5 = 0.60, short of 0.9")
+@pytest.mark.xfail(strict=True, reason="round 3 on the held-back part: precision 0.92, recall 12/18 = 0.67 (goal 0.9)")
 def test_similar_incident_links_on_the_test_part_reach_the_goal() -> None:
     score = measure_pairs.score("test")[0]
     assert score.recall >= GOAL and score.precision >= GOAL and score.true_pos > 0
 
 
-def test_similar_incident_links_make_no_false_link_on_either_part() -> None:
-    for part in ("dev", "test"):
-        assert measure_pairs.score(part)[0].false_pos == 0, part
-
-
 def test_similar_incident_links_on_the_test_part_do_not_regress() -> None:
-    assert measure_pairs.score("test")[0].true_pos >= 3
+    score = measure_pairs.score("test")[0]
+    assert score.true_pos >= 12 and score.false_pos <= 1
+
+
+def test_similar_incident_links_on_the_development_parts() -> None:
+    """Round 3 was tuned on these (pairs.dev.yaml and the hand-written pairs.handwritten.yaml): they keep it from
+    getting worse. Dev: 13 of 13 same-class pairs linked, no false link. Hand-written (five batches, each its own
+    corpus): 82 of 85 linked, 3 of 47 hard negatives linked (each shares a whole clause with its partner)."""
+    dev = measure_pairs.score("dev")[0]
+    assert (dev.true_pos, dev.false_pos, dev.false_neg) == (13, 0, 0)
+    hand = measure_pairs.score("handwritten")[0]
+    assert hand.true_pos >= 82 and hand.false_pos <= 3
 
 
 def test_regex_and_regular_expression_meet() -> None:
     """The pair the issue names: two regex backtracking outages, "regex" in one, "regular expression" in the
     other, now share that term (before normalisation they shared none)."""
-    texts, pairs = measure_pairs.load("test")
+    texts, pairs = measure_pairs.load("dev")
     regex = next(p for p in pairs if "backtracking" in p.note)
     shared = {frozenset((x, y)): terms for x, y, _s, terms in similar_texts(texts, 0.0)}[frozenset((regex.a, regex.b))]
     assert "regex" in shared

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from postmortem_kb.failure_classes import _REACH, CLASSES, CUES, _cues, _first_letters, _group, classify
-from postmortem_kb.relations import similar_texts
+from postmortem_kb.relations import similar_texts, with_classes
 
 SAME = [
     (
@@ -43,6 +43,50 @@ SAME = [
     ),
 ]
 
+# Round 3: classes added for common SRE failure modes, each read in two wordings
+SAME += [
+    (
+        "Every request thread blocked waiting for a free connection from the Hikari pool.",
+        "The proxy hit max_connections on the database and refused new sessions.",
+        "connection or resource pool exhaustion",
+    ),
+    (
+        "The cluster did not have enough capacity for the evening peak.",
+        "The autoscaler could not scale past its maximum instance count.",
+        "insufficient capacity",
+    ),
+    (
+        "The liveness probe was too aggressive and Kubernetes restarted pods that were only busy.",
+        "A health check that called the database marked all web servers unhealthy at once.",
+        "health checks failing healthy hosts",
+    ),
+    (
+        "The schema migration took an exclusive lock on the orders table for twenty minutes.",
+        "Running ALTER TABLE on accounts held a metadata lock and every write queued behind it.",
+        "migration holding locks",
+    ),
+    (
+        "A network partition between the two data centres left both halves serving writes.",
+        "The rack lost connectivity to the core switches and its services dropped out.",
+        "network partition",
+    ),
+    (
+        "Code that parsed dates assumed a 365-day year and failed on the leap day.",
+        "Timestamps jumped an hour at the daylight saving change and the batch ran twice.",
+        "clock or time handling",
+    ),
+    (
+        "The worker's heap grew without bound until the JVM threw OutOfMemoryError.",
+        "Memory usage spiked to the container limit and the kernel killed the process.",
+        "memory exhaustion",
+    ),
+    (
+        "The feature flag was switched on with an empty targeting rule.",
+        "A malformed ruleset was pushed to all points of presence.",
+        "bad configuration change",
+    ),
+]
+
 DIFFERENT = [
     # both say "database" and "primary"; one is an automated failover, the other a slow query
     (
@@ -53,6 +97,21 @@ DIFFERENT = [
     (
         "The DNS record for the API was deleted during the migration to a new load balancer.",
         "The certificate of our DNS provider's API expired, so deploys could not update anything.",
+    ),
+    # both say "migration" and "table"; one holds a lock, the other writes wrong values
+    (
+        "The migration held an exclusive lock on the users table while it rewrote every row.",
+        "The migration that backfilled the users table wrote the wrong country code into every row.",
+    ),
+    # both say "capacity"; one ran out of it, the other's disk filled up
+    (
+        "Capacity planning had not counted the new region, so the fleet had too little headroom.",
+        "The data volume reached 100% and writes failed with ENOSPC, although the fleet had spare capacity.",
+    ),
+    # both say "health check"; one check was wrong, the other correctly removed a failed host
+    (
+        "A health check that was too strict marked every backend down during a garbage-collection pause.",
+        "The health check removed a host whose NIC had failed, as designed.",
     ),
     # both say "network" and "configuration"
     (
@@ -116,3 +175,41 @@ def test_cues_found_word_by_word_are_those_of_the_plain_definition() -> None:
     for text in texts:
         plain = {_group(n) for n, p in CUES.items() if re.search(rf"(?<![a-z0-9])(?:{p})", text)}
         assert _cues(text) == plain, text
+
+
+def test_a_sentence_is_read_with_the_one_before_it_only() -> None:
+    # "the process" in the second sentence is the automated maintenance of the first
+    two = "The change was made by an automated maintenance process. The process then ran in all regions at once."
+    assert "automation acting everywhere at once" in classify(two)
+    apart = "An automated maintenance process ran. Nothing else happened. Later, all regions were checked at once."
+    assert "automation acting everywhere at once" not in classify(apart)
+
+
+def test_a_cue_of_common_words_is_not_read_across_sentences() -> None:
+    # "failing" may pair with "DNS" in its own sentence, not with a DNS-01 challenge one sentence earlier
+    assert "DNS failure" in classify("DNS lookups failed for every pod.")
+    apart = "Renewal used a DNS-01 challenge with an API key. Renewal attempts started failing in May."
+    assert "DNS failure" not in classify(apart)
+
+
+def test_shared_words_do_not_link_incidents_that_name_different_classes() -> None:
+    opening = "Internal gRPC calls from the API tier to the ledger service failed for forty minutes on Tuesday"
+    texts = {
+        "cert": f"{opening} because the mTLS certificate expired and was not renewed.",
+        "disk": f"{opening} because the ledger's data volume was full and writes failed with ENOSPC.",
+        "none": f"{opening} because a firewall rule dropped traffic on port 8443.",
+        "other": "A dashboard showed stale numbers after a cron job stopped.",
+    }
+    assert classify(texts["cert"]) == {"expired certificate"} and classify(texts["disk"]) == {"disk full"}
+    cosines = {frozenset((x, y)): s for x, y, s, _t in similar_texts(texts, 0.0)}
+    assert cosines[frozenset(("cert", "disk"))] < 0.18 and cosines[frozenset(("cert", "none"))] < 0.18
+    assert cosines.get(frozenset(("disk", "none")), 0.0) < 0.18
+
+
+def test_with_classes_adds_for_a_shared_class_and_takes_off_for_different_ones() -> None:
+    a, b = frozenset({"disk full"}), frozenset({"expired certificate"})
+    assert with_classes(0.3, a, a) == (0.8, ["disk full"])
+    assert with_classes(0.3, a, b) == (0.0, [])
+    one_side, shared = with_classes(0.3, a, frozenset())
+    assert one_side == pytest.approx(0.05) and shared == []
+    assert with_classes(0.3, frozenset(), frozenset()) == (0.3, [])

@@ -176,8 +176,11 @@ def test_reference_site_repeats_related_and_recurred_flags(reference: Path) -> N
     repeat_page = (site / "repeat-causes" / "index.html").read_text()
     groups, similar = repeat_page.split('id="similar-incidents"')
     assert groups.count("<table") == 3  # checkout config changes, payments certificates, search capacity
-    # a learning link, not a repeat: two stale-replica incidents on different services ("replication" = "replica")
-    assert similar.count("<tr>") - 1 == 1 and "2025-05-28-duplicate-orders-after-database-failover/" in similar
+    # learning links, not repeats, between incidents on different services: two stale-replica incidents
+    # ("replication" = "replica", failure class replication lag) and two provider outages (SMS, DNS resolvers)
+    assert similar.count("<tr>") - 1 == 2
+    assert "2025-05-28-duplicate-orders-after-database-failover/" in similar
+    assert "2025-06-30-otp-logins-failed-during-sms-provider-outage/" in similar and "third-party outage" in similar
     assert "78 days" in repeat_page and "54 days" in repeat_page and "374 days" in repeat_page
     jan = (site / "2025-01-14-checkout-502s-after-feature-flag-push" / "index.html").read_text()
     mar = (site / "2025-03-09-checkout-throttled-by-rate-limit-typo" / "index.html").read_text()

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from .failure_classes import classify
 from .records import Incident
 from .relations import (
-    CLASS_WEIGHT,
     TOP_TERMS,
     Relation,
     _cosine,
@@ -35,6 +34,7 @@ from .relations import (
     manual_relations,
     prose_relation,
     term_counts,
+    with_classes,
 )
 
 Row = tuple[str, str, str, str, str, str, str, str, int, str]  # as stored: see Doc.row
@@ -223,25 +223,33 @@ class RelationIndex:
                     if term in vector(other) and term in tops[other.stem]:
                         candidates.add((min(target.stem, other.stem), max(target.stem, other.stem)))
         # as relations.similar_texts: documents sharing a failure class that few documents have
+        having: dict[str, list[Doc]] = {}  # failure class -> the documents with text that have it
         classes: dict[str, frozenset[str]] = {}
+
+        def distinctive(doc: Doc) -> frozenset[str]:
+            """As relations.similar_texts: the doc's classes that few documents have (they pair
+            documents; a pair naming different ones scores lower)."""
+            if doc.stem not in classes:
+                own = doc.classes()
+                for label in own - having.keys():
+                    quoted = f'"{label}"'
+                    having[label] = [
+                        d for d in by_stem.values() if d.has_text and quoted in d.text and label in d.classes()
+                    ]
+                classes[doc.stem] = frozenset(label for label in own if len(having[label]) <= common)
+            return classes[doc.stem]
+
         for target in (t for t in targets if t.has_text):
-            for label in target.classes():
-                quoted = f'"{label}"'
-                having = [d for d in by_stem.values() if d.has_text and quoted in d.text and label in d.classes()]
-                if len(having) > common:
-                    continue
-                for other in having:
-                    classes.setdefault(other.stem, frozenset())
-                    classes[other.stem] |= {label}
+            for label in distinctive(target):
+                for other in having[label]:
                     if other.stem != target.stem:
                         vector(other)
                         candidates.add((min(target.stem, other.stem), max(target.stem, other.stem)))
+
         out = []
         for x, y in candidates:
-            score, shared = _cosine(vectors[x], vectors[y])
-            labels = sorted(classes.get(x, frozenset()) & classes.get(y, frozenset()))
-            if labels:
-                score = min(1.0, score + CLASS_WEIGHT)
+            cosine, shared = _cosine(vectors[x], vectors[y])
+            score, labels = with_classes(cosine, distinctive(by_stem[x]), distinctive(by_stem[y]))
             if score < threshold:
                 continue
             first, second = sorted((by_stem[x], by_stem[y]), key=Doc.order)

@@ -229,12 +229,26 @@ def similar_texts(
     for keys in class_postings.values():
         candidates.update(combinations(sorted(keys), 2))
     for x, y in sorted(candidates):
-        score, shared = _cosine(vectors[x], vectors[y])
-        both = sorted(classes.get(x, frozenset()) & classes.get(y, frozenset()))
-        if both:
-            score = min(1.0, score + CLASS_WEIGHT)
+        cosine, shared = _cosine(vectors[x], vectors[y])
+        score, both = with_classes(cosine, classes.get(x, frozenset()), classes.get(y, frozenset()))
         if score >= threshold:
             yield x, y, score, [*both, *(surface.get(t, t) for t in shared)]
+
+
+def with_classes(cosine: float, x: frozenset[str], y: frozenset[str]) -> tuple[float, list[str]]:
+    """A pair's score from its text cosine and the failure classes of each side, and the classes they share.
+
+    A shared class adds CLASS_WEIGHT. When both sides name a class but none in common, it is taken off:
+    each names a distinctive way of failing and not the same one, so the words they share ("payments
+    API", "Kafka", "leader") tell where it failed, not how."""
+    both = sorted(x & y)
+    if both:
+        return min(1.0, cosine + CLASS_WEIGHT), both
+    if x and y:
+        return max(0.0, cosine - CLASS_WEIGHT), both
+    if x or y:
+        return max(0.0, cosine - CLASS_WEIGHT / 2), both
+    return cosine, both
 
 
 def _distinctive_classes(

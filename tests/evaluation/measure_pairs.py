@@ -7,7 +7,8 @@ All incidents of a part form one corpus (as a knowledge base would); `relations.
 function the site and `pmkb check` use, links pairs whose normalised root-cause text reaches the
 default `similarity_threshold` or that share a failure class (read from the text and the root-cause
 category). A pair is predicted `same-class` when its two incidents are linked.
-Tune on pairs.dev.yaml only; the test part is held back.
+Tune on pairs.dev.yaml and pairs.handwritten.yaml (hand-written cases, development data) only; the test part
+is held back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from postmortem_kb.relations import similar_texts
 from postmortem_kb.settings import Settings
 
 HERE = Path(__file__).parent
-PARTS = ("dev", "test")
+PARTS = ("dev", "handwritten", "test")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Pair:
     b: str
     label: str  # same-class | different
     note: str
+    group: str = ""  # pairs of one group form one corpus (hand-written batches); "" = the whole part
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def load(part: str) -> tuple[dict[str, str], list[Pair]]:
             key = f"{side['source']}:{hashlib.sha256(str(side['root_cause']).encode()).hexdigest()[:4]}"
             texts[key] = str(side["root_cause"])
             keys.append(key)
-        pairs.append(Pair(keys[0], keys[1], str(raw["label"]), str(raw.get("note", ""))))
+        pairs.append(Pair(keys[0], keys[1], str(raw["label"]), str(raw.get("note", "")), str(raw.get("group", ""))))
     return texts, pairs
 
 
@@ -82,9 +84,30 @@ def linked(texts: dict[str, str], threshold: float, cats: dict[str, list[str]]) 
     return {frozenset((x, y)): score for x, y, score, _shared in similar_texts(texts, threshold, None, cats)}
 
 
-def score(part: str, threshold: float | None = None) -> tuple[Score, list[tuple[Pair, float | None]]]:
+def corpora(texts: dict[str, str], pairs: list[Pair]) -> list[dict[str, str]]:
+    """The corpora a part is measured as: one per group of pairs (the whole part when there are no groups)."""
+    groups: dict[str, set[str]] = {}
+    for pair in pairs:
+        groups.setdefault(pair.group, set()).update((pair.a, pair.b))
+    if set(groups) == {""}:
+        return [texts]
+    return [{key: texts[key] for key in sorted(keys)} for keys in groups.values()]
+
+
+def group_links(part: str, threshold: float) -> tuple[list[Pair], dict[frozenset[str], tuple[float, list[str]]]]:
+    """Every link (score and what is shared) within each corpus of the part."""
     texts, pairs = load(part)
-    links = linked(texts, Settings().similarity_threshold if threshold is None else threshold, categories(part))
+    cats = categories(part)
+    links: dict[frozenset[str], tuple[float, list[str]]] = {}
+    for corpus in corpora(texts, pairs):
+        for x, y, found, shared in similar_texts(corpus, threshold, None, cats):
+            links[frozenset((x, y))] = (found, shared)
+    return pairs, links
+
+
+def score(part: str, threshold: float | None = None) -> tuple[Score, list[tuple[Pair, float | None]]]:
+    pairs, found = group_links(part, Settings().similarity_threshold if threshold is None else threshold)
+    links = {key: value[0] for key, value in found.items()}
     rows = [(p, links.get(frozenset((p.a, p.b)))) for p in pairs]
     tp = sum(1 for p, s in rows if s is not None and p.label == "same-class")
     fp = sum(1 for p, s in rows if s is not None and p.label != "same-class")
@@ -99,15 +122,15 @@ def report(part: str, verbose: bool) -> Score:
         f"(tp {result.true_pos}, fp {result.false_pos}, fn {result.false_neg}, tn {result.true_neg})"
     )
     if verbose:
-        texts, _pairs = load(part)
-        every = {frozenset((x, y)): (s, t) for x, y, s, t in similar_texts(texts, 0.0, None, categories(part))}
+        every = group_links(part, 0.0)[1]
         for pair, link in rows:
             raw, shared = every.get(frozenset((pair.a, pair.b)), (None, []))
             shown = f"{raw:.3f}" if raw is not None else "not a candidate"
             if raw is not None and shared and shared[0][:1].isupper() | (" " in shared[0]):
                 shown += f" [{shared[0]}]"
             mark = "linked" if link is not None else "      "
-            print(f"  {pair.label:10} {mark} {shown:>15}  {pair.a} ~ {pair.b}: {pair.note[:70]}")
+            group = f"[{pair.group}] " if pair.group else ""
+            print(f"  {pair.label:10} {mark} {shown:>15}  {pair.a} ~ {pair.b}: {group}{pair.note[:70]}")
     return result
 
 
