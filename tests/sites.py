@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -86,9 +87,28 @@ def unrelated(*replacements: tuple[str, str]) -> str:
     return base(*UNRELATED, *replacements)
 
 
-def table_data(html: str) -> dict[str, Any]:
-    """The JSON a page's first kb.js-drawn table is drawn from (incidents, action items)."""
-    found = re.search(r'<div class="pmkb-scroll" data-pmkb-rows><template>(.*?)</template>', html)
-    assert found is not None, "no data table on the page"
-    data: dict[str, Any] = json.loads(found[1])
-    return data
+def tables(page: Path) -> list[dict[str, Any]]:
+    """What each kb.js-drawn table of a built page shows: its rows file's rows that the table's `where`
+    selects (as kb.js does), with every link resolved to the file it points at (from the rows file)."""
+    text = page.read_text()
+    out = []
+    for found in re.finditer(r'data-pmkb-rows="([^"]+)"(?: data-pmkb-where="([^"]*)")?', text):
+        rows_file = (page.parent / html.unescape(found[1])).resolve()
+        data: dict[str, Any] = json.loads(rows_file.read_text())
+        where = json.loads(html.unescape(found[2])) if found[2] else {}
+        field = {name: i for i, name in enumerate(data["fields"])}
+        data["rows"] = [r for r in data["rows"] if all(_holds(r[field[k]], v) for k, v in where.items())]
+        data["incidents"] = [[title, (rows_file.parent / href).resolve()] for title, href in data["incidents"]]
+        out.append(data)
+    return out
+
+
+def _holds(value: Any, wanted: Any) -> bool:
+    return wanted in value if isinstance(value, list) else value == wanted
+
+
+def table_data(page: Path) -> dict[str, Any]:
+    """The first kb.js-drawn table of a built page (tables())."""
+    found = tables(page)
+    assert found, f"no data table on {page}"
+    return found[0]

@@ -7,10 +7,13 @@ import io
 import json
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from postmortem_analytics import charts, metrics
 from postmortem_analytics.exports import action_items_csv, incidents_csv, incidents_json
+from postmortem_analytics.figures import figure_json
 from postmortem_analytics.frames import INCIDENT_COLUMNS, action_items_frame, incidents_frame
+from postmortem_analytics.process import time_to_postmortem
 from postmortem_analytics.report import stats_report
 from postmortem_kb import measures
 from postmortem_kb.corpus import load_entry
@@ -164,12 +167,21 @@ def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) 
         charts.action_item_trend(items), charts.customer_impact_trend(frame), charts.top_services(frame),
         charts.repeats_over_time(frame, 90),
     ]  # fmt: skip
-    for figure in figures:
+    figures.append(
+        time_to_postmortem(frame.assign(hours_to_draft=[1.0, 2.5, float("nan")], hours_to_published=5.0), levels)
+    )
+    for built in figures:
+        # built as unvalidated dicts for speed (charts.py): plotly's own validation must accept every figure
+        figure = go.Figure(built)
+        layout = json.loads(figure_json(built))["layout"]
+        titles = [layout["title"], *(v["title"] for k, v in layout.items() if k[1:5] == "axis" and "title" in v)]
+        assert all(isinstance(t, dict) for t in titles), titles  # plotly.js 3+ reads no string titles
+        assert not layout.get("template")  # plotly's default one is ~6 KB of JSON a chart
         assert figure.data
         for trace in figure.data:
             points = next(getattr(trace, k) for k in ("x", "y", "values") if getattr(trace, k, None) is not None)
             assert len(points) > 0, (figure.layout.title.text, trace.name)
-    phases = {trace.name: trace for trace in charts.mttr_breakdown(frame).data}
+    phases = {trace.name: trace for trace in go.Figure(charts.mttr_breakdown(frame)).data}
     q1 = frame[frame["quarter"] == "2025-Q1"]
     diagnosed = q1["ttdiag_min"].notna()
     assert diagnosed.sum() == 1  # A records `diagnosed`, B does not

@@ -15,6 +15,7 @@ import pytest
 from postmortem_kb import preview
 from postmortem_kb.corpus import Corpus, load_entry
 from postmortem_kb.pages.render import Renderer
+from postmortem_kb.pages.tables import INCIDENT_ROWS
 from postmortem_kb.settings import Settings
 from postmortem_kb.site import SitePlan
 
@@ -96,7 +97,7 @@ def test_a_dirty_rebuild_shows_the_edit_on_every_page_it_reaches(tmp_path: Path)
     build(config(), dirty=True)
     assert "Zebra-edited" in (site / CERT.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
     assert "Zebra-edited" in webhook_page.read_text(encoding="utf-8")  # its card names the edited incident
-    assert "Zebra-edited" in (site / "incidents" / "index.html").read_text(encoding="utf-8")
+    assert "Zebra-edited" in (site / INCIDENT_ROWS).read_text(encoding="utf-8")  # the incidents table's rows
     assert search_page.stat().st_mtime_ns == search_built  # unrelated: kept
 
 

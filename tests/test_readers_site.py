@@ -64,8 +64,8 @@ def test_feed_escapes_what_postmortems_hold_and_keeps_the_newest(tmp_path: Path)
 
 
 def test_vendored_plotly_js_matches_the_plotly_package_and_has_every_trace_type() -> None:
-    bundle = (VENDORED / "plotly-cartesian.min.js").read_text()[:400]
-    version = re.search(r"plotly\.js \(cartesian - minified\) v(\d+)\.(\d+)\.(\d+)", bundle)
+    bundle = (VENDORED / "plotly-basic.min.js").read_text()[:400]
+    version = re.search(r"plotly\.js \(basic - minified\) v(\d+)\.(\d+)\.(\d+)", bundle)
     assert version is not None
     assert version[1] == get_plotlyjs_version().split(".")[0]  # the figure JSON's plotly.js major
     assert "MIT License" in (VENDORED / "LICENSE").read_text()
@@ -74,12 +74,12 @@ def test_vendored_plotly_js_matches_the_plotly_package_and_has_every_trace_type(
     frame = incidents_frame(load_incidents(str(REFERENCE_KB), Settings()), Settings())
     items = action_items_frame(load_incidents(str(REFERENCE_KB), Settings()), dt.date(2025, 11, 26))
     levels = Settings().severity_names
-    figures: list[go.Figure] = [
+    figures: list[go.Figure] = [go.Figure(f) for f in (
         charts.mttr_breakdown(frame), charts.duration_by_severity(frame, levels),
         charts.incidents_per_month(frame, levels), charts.severity_donut(frame, levels),
         charts.action_item_trend(items), charts.customer_impact_trend(frame), charts.top_services(frame),
         charts.repeats_over_time(frame, 90),
-    ]  # fmt: skip
+    )]  # fmt: skip
     used = {trace.type for figure in figures for trace in figure.data}
     assert used and used <= modules, used - modules
     assert PLOTLY_URI in PLOTLY_FILES
@@ -87,7 +87,7 @@ def test_vendored_plotly_js_matches_the_plotly_package_and_has_every_trace_type(
 
 def test_the_site_serves_the_partial_bundle(reference: Path) -> None:
     served = reference / "site" / "assets" / "postmortem-kb"
-    assert (served / "plotly.min.js").read_bytes() == (VENDORED / "plotly-cartesian.min.js").read_bytes()
+    assert (served / "plotly.min.js").read_bytes() == (VENDORED / "plotly-basic.min.js").read_bytes()
     assert (served / "plotly.LICENSE.txt").is_file()
     # loaded by kb.js only where a chart is: no page names it in a <script> tag
     assert "plotly.min.js" not in (reference / "site" / "trends" / "index.html").read_text()
@@ -105,7 +105,7 @@ def test_no_chart_has_a_second_axis_over_the_first() -> None:
     items = action_items_frame(load_incidents(str(REFERENCE_KB), Settings()), dt.date(2025, 11, 26))
     for figure in (charts.action_item_trend(items), charts.customer_impact_trend(frame), charts.top_services(frame),
                    charts.repeats_over_time(frame, 90)):  # fmt: skip
-        layout = figure.to_plotly_json()["layout"]
+        layout = figure["layout"]
         axes = [k for k in layout if re.fullmatch(r"[xy]axis\d*", k)]
         assert all(layout[a].get("overlaying") is None for a in axes)
         assert all(layout[a].get("automargin") is True for a in axes)

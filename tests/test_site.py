@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from postmortem_kb.cli import main
 
 from .conftest import REFERENCE_KB, ROOT
-from .sites import MKDOCS_YML, base, build, make_site, table_data, unrelated
+from .sites import MKDOCS_YML, base, build, make_site, table_data, tables, unrelated
 
 XSS = "<script>alert(1)</script>"
 
@@ -21,10 +21,10 @@ XSS = "<script>alert(1)</script>"
 def test_reference_kb_builds_strict_with_every_generated_page(reference: Path) -> None:
     site = reference / "site"
     stems = sorted(p.stem for p in REFERENCE_KB.glob("2*.md"))
-    incidents = table_data((site / "incidents" / "index.html").read_text())
+    incidents = table_data(site / "incidents" / "index.html")
     assert len(incidents["rows"]) == len(stems) == 15
     for stem in stems:
-        assert f"../{stem}/" in {href for _title, href in incidents["incidents"]}
+        assert site / stem in {href for _title, href in incidents["incidents"]}
         assert "data-pmkb-card" in (site / stem / "index.html").read_text()
     services = {s for p in REFERENCE_KB.glob("2*.md") for s in re.findall(r"^services: \[(.*)\]", p.read_text(), re.M)}
     slugs = {s.strip() for line in services for s in line.split(",")}
@@ -59,10 +59,15 @@ def test_overdue_items_follow_source_date_epoch(reference: Path) -> None:
 
 
 def test_service_page_lists_its_incidents_and_open_items(reference: Path) -> None:
-    page = (reference / "site" / "services" / "payments-gateway" / "index.html").read_text()
-    assert len(table_data(page)["rows"]) == 3
-    assert "Shift checkout traffic to a healthy region" in page  # open item of the DNS outage
-    assert "Issue processor client certificates" not in page  # done item of the February outage
+    incidents, items = tables(reference / "site" / "services" / "payments-gateway" / "index.html")
+    assert len(incidents["rows"]) == 3
+    actions = " | ".join(r[items["fields"].index("action")] for r in items["rows"])
+    assert "Shift checkout traffic to a healthy region" in actions  # open item of the DNS outage
+    assert "Issue processor client certificates" not in actions  # done item of the February outage
+    every = table_data(reference / "site" / "action-items" / "index.html")
+    assert "Issue processor client certificates" in " | ".join(
+        r[every["fields"].index("action")] for r in every["rows"]
+    )
 
 
 def test_draft_banner(reference: Path) -> None:
@@ -124,9 +129,8 @@ def test_front_matter_html_is_escaped_everywhere(tmp_path: Path) -> None:
         assert "<img src=x" not in text, page
     incident = (tmp_path / "site" / "2025-01-14-evil" / "index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in incident
-    listing = (tmp_path / "site" / "incidents" / "index.html").read_text()
-    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in listing  # JSON kb.js shows as text
-    assert table_data(listing)["incidents"][0][0] == XSS
+    # the rows file is JSON, which kb.js shows as text (textContent), never as markup
+    assert table_data(tmp_path / "site" / "incidents" / "index.html")["incidents"][0][0] == XSS
 
 
 def test_drafts_hide_leaves_drafts_out(tmp_path: Path) -> None:
@@ -135,8 +139,8 @@ def test_drafts_hide_leaves_drafts_out(tmp_path: Path) -> None:
     built = build(tmp_path)
     assert built.returncode == 0, built.log
     assert not (tmp_path / "site" / "2025-01-14-draft").exists()
-    listing = (tmp_path / "site" / "incidents" / "index.html").read_text()
-    assert "2025-01-15-done" in listing and "2025-01-14-draft" not in listing
+    listed = {href.name for _title, href in table_data(tmp_path / "site" / "incidents" / "index.html")["incidents"]}
+    assert listed == {"2025-01-15-done"}
 
 
 def test_generated_page_clash_is_a_clear_error(tmp_path: Path) -> None:

@@ -7,12 +7,14 @@ mkdocs-material's instant navigation.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from typing import Any
+
 import plotly.io as pio
 
 
-def figure_json(fig: go.Figure) -> str:
+def figure_json(fig: dict[str, Any]) -> str:
     """The figure as JSON with `<`, `>` and `&` written as JSON escapes, so the text can neither
-    close the element that holds it nor form an HTML entity (the page checks this, then trusts it)."""
+    close the element that holds it nor form an HTML entity (the page checks this, then trusts it).
+    plotly writes numpy arrays as base64 typed arrays, which plotly.js reads."""
     payload = str(pio.to_json(fig, validate=False, pretty=False, engine="json"))
     return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -21,7 +21,7 @@ from postmortem_kb.process import (
 from postmortem_kb.records import Incident
 from postmortem_kb.settings import Settings
 
-from .charts import MAX_POINTS, _layout, _tick
+from .charts import Trace, _figure, _positions, _spread, _tick
 
 
 def process_report(
@@ -62,27 +62,23 @@ def _round(value: float | None) -> float | None:
 
 
 def time_to_postmortem(frame: pd.DataFrame, levels: tuple[str, ...]) -> go.Figure:
-    """Hours from resolution to the first commit (draft) and to Published, by severity."""
-    fig = go.Figure()
+    """Hours from resolution to the first commit (draft) and to Published, by severity: each
+    severity's incidents as points and medians, drafted on the left, published on the right."""
     present = [s for s in levels if s in set(frame["severity"])]
-    for column, name, colour in (
-        ("hours_to_draft", "Drafted", "#5c6bc0"),
-        ("hours_to_published", "Published", "#26a69a"),
-    ):
-        rows = frame[frame["severity"].isin(present) & frame[column].notna()]
-        counts = rows["severity"].value_counts()
-        ticks = {s: _tick(str(s), int(n)) for s, n in counts.items()}
-        fig.add_box(
-            x=rows["severity"].map(ticks),
-            y=rows[column].round(1),
-            name=name,
-            marker_color=colour,
-            boxpoints="all" if len(rows) <= MAX_POINTS else "outliers",
-        )
-    return _layout(
-        fig,
+    labels = []
+    for severity in present:
+        rows = frame[frame["severity"] == severity]
+        labels.append(_tick(severity, int(rows[["hours_to_draft", "hours_to_published"]].notna().any(axis=1).sum())))
+    traces: list[Trace] = []
+    series = ((-0.2, "hours_to_draft", "Drafted", "#5c6bc0"), (0.2, "hours_to_published", "Published", "#26a69a"))
+    for offset, column, name, colour in series:
+        for position, severity in enumerate(present):
+            hours = frame.loc[frame["severity"] == severity, column].dropna().round(1)
+            traces += _spread(position + offset, hours, name, colour, width=0.3, legend=position == 0)
+    return _figure(
+        traces,
         "Hours from resolution to the postmortem, by severity",
-        boxmode="group",
-        yaxis_title="hours",
+        xaxis=_positions(labels),
+        yaxis={"title": {"text": "hours"}},
         hovermode="closest",
     )

@@ -29,6 +29,7 @@ from .history import HistoryReader, Pending
 from .page_meta import make_safe
 from .pages.render import Link, Renderer
 from .pages.sanitize import clean
+from .pages.tables import ROW_FILES
 from .rules.cross_file import similar_incidents
 from .rules.links import corpus_findings
 from .settings import Settings
@@ -40,10 +41,10 @@ log = get_plugin_logger(__name__)
 CSS_URI = "assets/postmortem-kb/kb.css"
 JS_URI = "assets/postmortem-kb/kb.js"
 PLOTLY_URI = "assets/postmortem-kb/plotly.min.js"  # kb.js loads it from beside itself
-# plotly.js's cartesian partial bundle (npm: plotly.js-cartesian-dist-min), vendored with its licence:
-# the trace types the charts use at a third of the full bundle's size; never fetched from a CDN.
+# plotly.js's basic partial bundle (npm: plotly.js-basic-dist-min: bar, pie, scatter), vendored with its
+# licence: the trace types the charts use at a quarter of the full bundle's size; never fetched from a CDN.
 PLOTLY_DIR = "assets/plotly"
-PLOTLY_FILES = {PLOTLY_URI: "plotly-cartesian.min.js", "assets/postmortem-kb/plotly.LICENSE.txt": "LICENSE"}
+PLOTLY_FILES = {PLOTLY_URI: "plotly-basic.min.js", "assets/postmortem-kb/plotly.LICENSE.txt": "LICENSE"}
 
 Command = Literal["build", "gh-deploy", "serve"]
 
@@ -60,6 +61,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: read again only when HEAD moves
         self.pending: Pending | None = None
         self.exports: dict[str, File] = {}
+        self.row_files: dict[str, File] = {}
         self.store: Store | None = None  # the persistent cache, shared with `pmkb check`
         self._store_for: tuple[str, Settings] | None = None
         self.dirty = False
@@ -142,7 +144,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # The exports are written in on_env, before MkDocs copies them: they hold the history's
         # figures, and waiting for the history pass here would put it back on the build's path.
         self.exports = {uri: File.generated(config, uri, content=b"") for uri in self.plan.export_uris()}
-        for file in self.exports.values():
+        # The tables' rows files likewise: action items carry their close dates from the history.
+        self.row_files = {uri: File.generated(config, uri, content=b"") for uri in ROW_FILES}
+        for file in [*self.exports.values(), *self.row_files.values()]:
             _add(files, file)
         feed = self.plan.feed(_url_of(files), config.site_name, config.site_url)
         _add(files, File.generated(config, self.settings.pages.feed, content=feed))
@@ -155,6 +159,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if self.plan is not None:
             for src_uri, text in self._exports(self.plan).items():
                 self.exports[src_uri].content_string = text
+            # hrefs in the rows files are relative to their folder (the same for all of them)
+            link = _linker_at(files, self.row_files[ROW_FILES[0]].url)
+            for src_uri, text in self.plan.row_files(link).items():
+                self.row_files[src_uri].content_string = text
         return env
 
     def _exports(self, plan: SitePlan) -> dict[str, str]:
@@ -236,8 +244,10 @@ def _remade() -> bool:
 
 
 def _linker(files: Files, page: Page) -> Link:
-    base = page.file.url
+    return _linker_at(files, page.file.url)
 
+
+def _linker_at(files: Files, base: str) -> Link:
     def link(src_uri: str) -> str:
         target = files.get_file_from_path(src_uri)
         return get_relative_url(target.url, base) if target is not None else "#"

@@ -24,6 +24,7 @@ from .pages import action_items, handbook, incidents, repeats, services
 from .pages.card import summary_card
 from .pages.process import card_process, process_section
 from .pages.render import Link, Renderer
+from .pages.tables import ACTION_ITEM_ROWS, INCIDENT_ROWS, rows_json
 from .process import as_of, fix_closed_by
 from .records import Incident, shown
 from .relations import Relation, RepeatGroup, is_repeat, is_similar, relations_for, repeat_groups, repeat_stems
@@ -203,11 +204,25 @@ class SitePlan:
     def _now(self) -> dt.datetime:
         return as_of(self.today)
 
+    @cached_property
+    def action_rows(self) -> list[action_items.Row]:
+        """Every action item with its close date: for action-items/ and its rows file (waits for the history)."""
+        return action_items.action_rows(self.incidents, self.today, self.history)
+
     def action_items_page(self, link: Link) -> str:
         csv_uri = ACTION_ITEMS_CSV if self.settings.analytics else None
         return action_items.action_items_html(
-            self.incidents, self.renderer, link, self.today, csv_uri=csv_uri, history=self.history
+            self.incidents, self.action_rows, self.renderer, link, self.today, csv_uri=csv_uri, history=self.history
         )
+
+    def row_files(self, link: Link) -> dict[str, str]:
+        """src_uri -> text of the rows files kb.js draws the tables from (pages/tables.py); `link` gives
+        hrefs relative to their folder."""
+        rows = {
+            INCIDENT_ROWS: incidents.incidents_rows(self.incidents, self.renderer, link),
+            ACTION_ITEM_ROWS: action_items.action_item_rows(self.action_rows, self.renderer, link),
+        }
+        return {uri: rows_json(data) for uri, data in rows.items()}
 
     def service(self, slug: str, link: Link) -> str:
         members = self.groups.get(slug)
@@ -215,7 +230,7 @@ class SitePlan:
             return ""
         charts = self.analytics.service_charts(slug) if self.analytics is not None else None
         return services.service_page(
-            members, self.renderer, link, self.today, analytics=self.analytics is not None, charts=charts
+            slug, members, self.renderer, link, analytics=self.analytics is not None, charts=charts
         )
 
     def similar(self) -> Sequence[Relation]:

@@ -226,19 +226,54 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); });
   }
 
-  // A table drawn from JSON (pages/tables.py): {columns, fields, rows (lists in `fields` order),
-  // incidents ([title, link]), services (slug -> link)}.
+  // Each rows file once per visit, whichever pages draw tables from it (instant navigation keeps this).
+  var rowFiles = {};
+
+  function loadRows(url) {
+    if (!rowFiles[url]) {
+      rowFiles[url] = fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.json();
+      });
+      rowFiles[url].catch(function () { delete rowFiles[url]; });
+    }
+    return rowFiles[url];
+  }
+
+  // A table drawn from a rows file of the site (pages/tables.py): {columns, fields, rows (lists in
+  // `fields` order), incidents ([title, link]), services (slug -> link)}, links relative to the file.
+  // `data-pmkb-where` keeps the rows whose field equals each value or whose list holds it.
   function dataTable(box) {
-    if (box.pmkbTable) return;
-    // In a <template>, not a <script>: material's instant navigation re-runs the page's scripts.
-    var source = box.querySelector("template");
+    if (box.pmkbLoading) return;
+    box.pmkbLoading = true;
+    var url = new URL(box.getAttribute("data-pmkb-rows"), document.baseURI).href;
+    var where = JSON.parse(box.getAttribute("data-pmkb-where") || "{}");
+    loadRows(url).then(function (data) {
+      if (box.isConnected) drawTable(box, data, url, where);
+    }).catch(function (error) {
+      box.pmkbLoading = false;
+      var note = document.createElement("p");
+      note.className = "pmkb-note";
+      note.textContent = "The table's rows could not be loaded (" + error.message + ").";
+      box.parentNode.insertBefore(note, box);
+    });
+  }
+
+  function drawTable(box, source, url, where) {
     var table = box.querySelector("table");
-    if (!source || !table) return;
-    var data = JSON.parse(source.content.textContent);
-    var rows = data.rows.map(function (values) {
+    if (!table || box.pmkbTable) return;
+    var data = {
+      columns: source.columns,
+      incidents: source.incidents.map(function (i) { return [i[0], new URL(i[1], url).href]; }),
+      services: {}
+    };
+    Object.keys(source.services).forEach(function (slug) { data.services[slug] = new URL(source.services[slug], url).href; });
+    var keys = Object.keys(where);
+    var rows = [];
+    source.rows.forEach(function (values) {
       var row = {};
-      data.fields.forEach(function (name, i) { row[name] = values[i]; });
-      return row;
+      source.fields.forEach(function (name, i) { row[name] = values[i]; });
+      if (keys.every(function (k) { return asList(row[k]).indexOf(String(where[k])) >= 0; })) rows.push(row);
     });
     var form = box.previousElementSibling;
     if (form && !form.hasAttribute("data-pmkb-filters")) form = null;
@@ -351,6 +386,8 @@
       }
     };
     draw();
+    box.setAttribute("data-pmkb-drawn", "");
+    if (form) wireFilters(form);
   }
 
   function anchor(text, href) {

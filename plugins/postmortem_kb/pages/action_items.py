@@ -1,6 +1,6 @@
 """`action-items/`: every follow-up of every postmortem, once, in one filterable, sortable table
-(drawn by kb.js from JSON: see tables.py). A new column is a new entry in COLUMNS and a new field
-in `_fields`.
+(drawn by kb.js from the action items rows file: see tables.py). A new column is a new entry in
+COLUMNS and a new field in `_fields`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..process import Closing, closing
 from ..records import ActionItemRecord, Incident
 from .process import RECENT_CLOSES, closing_summary
 from .render import Link, Renderer, web_url
-from .tables import Column, table_data
+from .tables import ACTION_ITEM_ROWS, Column, table_data
 
 COLUMNS = (
     Column("action", "Action"),
@@ -71,8 +71,19 @@ class Row:
     closing: Closing = UNKNOWN  # close date from the repository's history, against the due date (process.py)
 
 
+def action_rows(incidents: Sequence[Incident], today: dt.date, history: History | None = None) -> list[Row]:
+    """Every action item, most urgent first; `history` adds each row's close date."""
+    return sorted((_row(i, a, today, history) for i in incidents for a in i.action_items), key=_urgency)
+
+
+def action_item_rows(rows: Sequence[Row], renderer: Renderer, link: Link) -> dict[str, Any]:
+    """The action items rows file (tables.py)."""
+    return table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri)
+
+
 def action_items_html(
     incidents: Sequence[Incident],
+    rows: Sequence[Row],
     renderer: Renderer,
     link: Link,
     today: dt.date,
@@ -80,8 +91,7 @@ def action_items_html(
     csv_uri: str | None = None,
     history: History | None = None,
 ) -> str:
-    """`history` adds each row's close date and the "Closed on time" section (closing.html)."""
-    rows = sorted((_row(i, a, today, history) for i in incidents for a in i.action_items), key=_urgency)
+    """`history` adds the "Closed on time" section (closing.html); the rows come with their close dates."""
     items = [r.item for r in rows]
     owners = [(name, c) for name, c in _breakdown(items, lambda a: a.owner, today) if c.overdue]
     return renderer.render(
@@ -96,17 +106,14 @@ def action_items_html(
         closing_summary=None if history is None else closing_summary(incidents, history),
         recent_closes=_recent_closes(rows),
         filters=_filter_choices(rows),
-        data=table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri),
+        rows_uri=ACTION_ITEM_ROWS,
         csv_uri=csv_uri,
     )
 
 
-def open_items_data(incidents: Sequence[Incident], renderer: Renderer, link: Link, today: dt.date) -> dict[str, Any]:
-    """The open action items of some incidents (a service page), for the same kb.js table."""
-    rows = sorted(
-        (Row(i, a, a.is_overdue(today)) for i in incidents for a in i.action_items if a.is_open), key=_urgency
-    )
-    return table_data(COLUMNS, [(r.incident, _fields(r)) for r in rows], link, renderer.service_uri)
+def open_items(incidents: Sequence[Incident]) -> int:
+    """How many open action items `incidents` have (a service page shows them from the rows file)."""
+    return sum(a.is_open for i in incidents for a in i.action_items)
 
 
 def _fields(row: Row) -> dict[str, Any]:
@@ -118,6 +125,7 @@ def _fields(row: Row) -> dict[str, Any]:
         "due": item.due.isoformat() if item.due else "",
         "overdue": row.overdue,
         "status": item.status,
+        "open": item.is_open,  # a service page shows only its open items
         "closed": _closed(row.closing),
         "state": [item.status, OVERDUE] if row.overdue else [item.status],
         "ticket": item.ticket or "",

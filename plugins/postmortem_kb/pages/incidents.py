@@ -1,5 +1,5 @@
 """`incidents/`: every postmortem in one table, filterable and sortable in the browser (drawn by
-kb.js from JSON: see tables.py); each service page shows its incidents the same way."""
+kb.js from the incidents rows file: see tables.py); each service page shows its incidents the same way."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from ..records import Incident
 from ..settings import Settings
 from .render import Link, Renderer, duration
-from .tables import Column, table_data
+from .tables import INCIDENT_ROWS, Column, table_data
 
 COLUMNS = (
     Column("date", "Date"),
@@ -42,14 +42,23 @@ root cause or year; click a column heading to sort. See also: [services]({pages.
 """
 
 
-def incidents_table(incidents: Sequence[Incident], renderer: Renderer, link: Link, *, filters: bool = True) -> str:
-    rows = [(i, _fields(i, renderer)) for i in incidents]
+def incidents_rows(incidents: Sequence[Incident], renderer: Renderer, link: Link) -> dict[str, Any]:
+    """The incidents rows file (tables.py): every incident the site shows, in the site's order."""
+    return table_data(COLUMNS, [(i, _fields(i, renderer)) for i in incidents], link, renderer.service_uri)
+
+
+def incidents_table(
+    incidents: Sequence[Incident], renderer: Renderer, link: Link, *, filters: bool = True,
+    where: dict[str, Any] | None = None,
+) -> str:  # fmt: skip
+    """The table of `incidents`, drawn from the rows file; `where` selects their rows there (a service page)."""
     return renderer.render(
         "incidents",
         link,
         incidents=incidents,
         filters=_filters(incidents, renderer.settings) if filters else None,
-        data=table_data(COLUMNS, rows, link, renderer.service_uri),
+        rows_uri=INCIDENT_ROWS,
+        where=where,
     )
 
 

@@ -69,13 +69,6 @@ def figure_json(payload: str) -> Markup:
     return Markup(payload)
 
 
-def script_json(value: object) -> Markup:
-    """Data as JSON inside a <template>: `<`, `>` and `&` as JSON escapes, so the text can neither
-    form markup nor an entity, whatever a postmortem holds."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
 def web_url(value: str | None) -> str | None:
     """An http(s) URL, or None: a ticket such as `javascript:...` never becomes a link."""
     if not value:
@@ -97,7 +90,6 @@ def environment(theme_dirs: Sequence[str] = ()) -> Environment:
         pct=pct,
         attr_json=attr_json,
         figure_json=figure_json,
-        script_json=script_json,
     )
     return env
 

@@ -28,13 +28,10 @@ _ATTRIBUTES: dict[str, set[str]] = {
 _SCHEMES = {"http", "https", "mailto"}
 
 
+# One sanitizer for the whole build: nh3.clean() would convert these sets for every page (~1/3 of its time).
+_CLEANER = nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None, strip_comments=True)
+
+
 def clean(html: str) -> str:
     """The page content with script-capable markup removed; relative links are kept."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
+    return _CLEANER.clean(html)

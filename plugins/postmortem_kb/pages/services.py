@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from ..measures import Completion, completion
 from ..records import Incident
-from .action_items import open_items_data
+from .action_items import open_items
 from .incidents import incidents_table
 from .render import Link, Renderer
+from .tables import ACTION_ITEM_ROWS
 
 
 def by_service(incidents: Sequence[Incident]) -> dict[str, list[Incident]]:
@@ -78,10 +79,11 @@ class Covered:
 
 
 def service_page(
-    incidents: Sequence[Incident], renderer: Renderer, link: Link, today: dt.date, *, analytics: bool,
+    slug: str, incidents: Sequence[Incident], renderer: Renderer, link: Link, *, analytics: bool,
     charts: object = None,
 ) -> str:  # fmt: skip
     hours = [i.engineer_hours for i in incidents if i.engineer_hours is not None]
+    mine = {"services": slug}  # the rows of this service in the shared rows files (tables.py)
     return renderer.render(
         "service",
         link,
@@ -90,6 +92,8 @@ def service_page(
         hours=Covered(sum(hours), len(hours)),
         analytics=analytics,
         charts=charts,
-        incidents_table=incidents_table(incidents, renderer, link, filters=False),
-        open_items=open_items_data(incidents, renderer, link, today),
+        incidents_table=incidents_table(incidents, renderer, link, filters=False, where=mine),
+        open_items=open_items(incidents),
+        rows_uri=ACTION_ITEM_ROWS,
+        where={**mine, "open": True},
     )

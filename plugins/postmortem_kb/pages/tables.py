@@ -1,19 +1,28 @@
-"""Tables that kb.js draws from JSON: action-items/, incidents/ and each service's incidents.
+"""Tables that kb.js draws from JSON: action-items/, incidents/ and each service's incidents and open
+action items.
 
 As HTML rows, 10,000 incidents or action items make a page of megabytes that a phone lays out at
 once; as JSON rows (lists, in the order of `fields`) with each incident's title and link stored
 once, the page stays small and kb.js draws 100 rows at a time, filters (exact matches) and sorts.
+Each row set is one file of the site (ROW_FILES), fetched by kb.js from the same site: incidents/
+and every service page share the incidents file, action-items/ and the service pages the action
+items file (a service page shows the rows its `where` selects), so no row is sent twice.
 Each table lists its columns once; a new column is one `Column` and one field.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..records import Incident
 from .render import Link
+
+INCIDENT_ROWS = "assets/postmortem-kb/incidents.json"
+ACTION_ITEM_ROWS = "assets/postmortem-kb/action-items.json"
+ROW_FILES = (INCIDENT_ROWS, ACTION_ITEM_ROWS)
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,8 @@ def table_data(
     service_uri: Callable[[str], str],
 ) -> dict[str, Any]:
     """kb.js's input: columns, field names, rows as lists, incidents as [title, link] and service links.
-    `rows` pairs each row's incident with its fields (the same names, in the same order, for every row)."""
+    `rows` pairs each row's incident with its fields (the same names, in the same order, for every row).
+    `link` gives hrefs relative to the rows file; kb.js resolves them against the file's URL."""
     index: dict[str, int] = {}
     incidents: list[list[str]] = []
     services: dict[str, str] = {}
@@ -58,3 +68,8 @@ def table_data(
         "incidents": incidents,
         "services": services,
     }
+
+
+def rows_json(data: Mapping[str, Any]) -> str:
+    """A rows file's text: compact JSON (served as a file, so nothing needs escaping for HTML)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
