@@ -5,7 +5,7 @@ On N synthetic postmortems (default 1,000), in one run:
   the cache and with a warm one (the reference: the faster of the two);
 - for each serve mode, `mkdocs serve` started once; then --edits times: change one postmortem's
   title, severity and `related` list, and poll until its served page shows the new title and
-  the link to the newly related incident, the incidents list shows the new title, and the
+  the link to the newly related incident, the incidents list's rows (the shared rows file) show the new title, and the
   trends page is rebuilt (its HTML changed). The time from the write to all of that is the
   edit-to-visible latency; the best and the median are reported.
 
@@ -109,7 +109,8 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
             while True:
                 page = fetch(page_url(base, target)) or ""
                 if token in page and f"{other.stem}/" in page:
-                    listing = fetch(f"{base}/incidents/") or ""
+                    # incidents/ draws its rows from the shared rows file
+                    listing = fetch(f"{base}/assets/postmortem-kb/incidents.json") or ""
                     trends = fetch(f"{base}/trends/")
                     if token in listing and trends is not None and trends != old_trends:
                         break
