@@ -17,6 +17,7 @@ from postmortem_kb.pages.handbook import BLAMELESS_ACCURACY
 from postmortem_kb.relations import similar_texts
 
 from .evaluation import measure_action_items, measure_blameless, measure_pairs
+from .evaluation.scoring import Confusion
 
 EVALUATION = Path(__file__).parent / "evaluation"
 
@@ -24,7 +25,7 @@ GOAL = 0.9  # precision and recall, per set, on the test part
 FALSE_ALARMS_PER_60 = 1.0  # action items: at most one good item flagged per 60 real items
 
 
-def _blameless(part: str) -> measure_blameless.Score:
+def _blameless(part: str) -> Confusion:
     return measure_blameless.score(measure_blameless.load(part))[0]
 
 

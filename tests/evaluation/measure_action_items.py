@@ -1,7 +1,7 @@
 """Measure the action-item wording rules on the labelled action items.
 
-    .venv/bin/python tests/evaluation/measure_action_items.py          # dev and test
-    .venv/bin/python tests/evaluation/measure_action_items.py dev -v   # one part, listing every error
+    .venv/bin/python -m tests.evaluation.measure_action_items          # dev and test
+    .venv/bin/python -m tests.evaluation.measure_action_items dev -v   # one part, listing every error
 
 An item counts as flagged when `rules.action_wording.judge` finds it vague or not an action (the
 `action-item-vague` and `action-item-verb` findings). A false alarm is a `good` item flagged. Figures
@@ -11,15 +11,12 @@ Tune on action_items.dev.yaml only; the test part is held back.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import yaml
 from postmortem_kb.rules.action_wording import judge
 
-HERE = Path(__file__).parent
+from .scoring import command_line, read_part
+
 PARTS = ("dev", "test")
 
 
@@ -57,7 +54,7 @@ class Score:
 
 
 def load(part: str) -> list[Item]:
-    data: dict[str, Any] = yaml.safe_load((HERE / f"action_items.{part}.yaml").read_text(encoding="utf-8"))
+    data = read_part("action_items", part)
     return [Item(str(d["text"]), str(d["label"]), str(d["source"])) for d in data["items"]]
 
 
@@ -91,12 +88,7 @@ def report(part: str, verbose: bool) -> tuple[Score, Score]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", choices=PARTS, help="one part (default: both)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every false alarm and miss")
-    args = parser.parse_args(argv)
-    for part in [args.part] if args.part else PARTS:
-        report(part, args.verbose)
+    command_line(__doc__, PARTS, report, "list every false alarm and miss", argv)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Precision and recall of the current blameless-language rules on the evaluation set.
 
-    .venv/bin/python tests/evaluation/measure_blameless.py            # dev and test
-    .venv/bin/python tests/evaluation/measure_blameless.py dev -v     # one part, listing every error
+    .venv/bin/python -m tests.evaluation.measure_blameless            # dev and test
+    .venv/bin/python -m tests.evaluation.measure_blameless dev -v     # one part, listing every error
 
 A sentence counts as flagged when any blameless rule matches it, exactly as tests/test_blameless.py
 runs its corpus through `find_blame`. Tune rules on blameless.dev.yaml only; the test part is held back.
@@ -9,17 +9,15 @@ runs its corpus through `find_blame`. Tune rules on blameless.dev.yaml only; the
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from postmortem_kb.rules.blame_subjects import names_from
 from postmortem_kb.rules.blameless import find_blame
 
-HERE = Path(__file__).parent
+from .scoring import Confusion, command_line, read_part
+
 PARTS = ("dev", "test")
 
 
@@ -33,26 +31,8 @@ class Item:
     names: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Score:
-    true_pos: int
-    false_pos: int
-    false_neg: int
-    true_neg: int
-
-    @property
-    def precision(self) -> float:
-        flagged = self.true_pos + self.false_pos
-        return self.true_pos / flagged if flagged else 1.0
-
-    @property
-    def recall(self) -> float:
-        blame = self.true_pos + self.false_neg
-        return self.true_pos / blame if blame else 1.0
-
-
 def load(part: str) -> list[Item]:
-    data: dict[str, Any] = yaml.safe_load((HERE / f"blameless.{part}.yaml").read_text(encoding="utf-8"))
+    data = read_part("blameless", part)
     return [Item(str(d["text"]), str(d["label"]), str(d["source"]), str(d["kind"]), _names(d)) for d in data["items"]]
 
 
@@ -67,17 +47,17 @@ def flagged(item: Item) -> bool:
     return any(find_blame(item.text, item.names))
 
 
-def score(items: list[Item]) -> tuple[Score, list[Item], list[Item]]:
+def score(items: list[Item]) -> tuple[Confusion, list[Item], list[Item]]:
     """The score, the blame sentences missed and the ok sentences flagged."""
     missed = [i for i in items if i.label == "blame" and not flagged(i)]
     false_alarms = [i for i in items if i.label == "ok" and flagged(i)]
     blame = sum(i.label == "blame" for i in items)
     ok = len(items) - blame
-    result = Score(blame - len(missed), len(false_alarms), len(missed), ok - len(false_alarms))
+    result = Confusion(blame - len(missed), len(false_alarms), len(missed), ok - len(false_alarms))
     return result, missed, false_alarms
 
 
-def report(part: str, verbose: bool) -> Score:
+def report(part: str, verbose: bool) -> Confusion:
     items = load(part)
     result, missed, false_alarms = score(items)
     labels = Counter(i.label for i in items)
@@ -97,12 +77,7 @@ def report(part: str, verbose: bool) -> Score:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", choices=PARTS, help="one part (default: both)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every missed sentence and false alarm")
-    args = parser.parse_args(argv)
-    for part in [args.part] if args.part else PARTS:
-        report(part, args.verbose)
+    command_line(__doc__, PARTS, report, "list every missed sentence and false alarm", argv)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Measure similar-incident links on the labelled incident pairs.
 
-    .venv/bin/python tests/evaluation/measure_pairs.py          # dev and test
-    .venv/bin/python tests/evaluation/measure_pairs.py dev -v   # one part, with every pair's score
+    .venv/bin/python -m tests.evaluation.measure_pairs          # dev and test
+    .venv/bin/python -m tests.evaluation.measure_pairs dev -v   # one part, with every pair's score
 
 All incidents of a part form one corpus (as a knowledge base would); `relations.similar_texts`, the
 function the site and `pmkb check` use, links pairs whose normalised root-cause text reaches the
@@ -13,17 +13,14 @@ is held back.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import yaml
 from postmortem_kb.relations import similar_texts
 from postmortem_kb.settings import Settings
 
-HERE = Path(__file__).parent
+from .scoring import Confusion, command_line, read_part
+
 PARTS = ("dev", "handwritten", "test")
 
 
@@ -36,26 +33,8 @@ class Pair:
     group: str = ""  # pairs of one group form one corpus (hand-written batches); "" = the whole part
 
 
-@dataclass(frozen=True)
-class Score:
-    true_pos: int
-    false_pos: int
-    false_neg: int
-    true_neg: int
-
-    @property
-    def precision(self) -> float:
-        linked = self.true_pos + self.false_pos
-        return self.true_pos / linked if linked else 1.0
-
-    @property
-    def recall(self) -> float:
-        same = self.true_pos + self.false_neg
-        return self.true_pos / same if same else 1.0
-
-
 def load(part: str) -> tuple[dict[str, str], list[Pair]]:
-    data: dict[str, Any] = yaml.safe_load((HERE / f"pairs.{part}.yaml").read_text(encoding="utf-8"))
+    data = read_part("pairs", part)
     texts: dict[str, str] = {}
     pairs = []
     for raw in data["pairs"]:
@@ -70,7 +49,7 @@ def load(part: str) -> tuple[dict[str, str], list[Pair]]:
 
 def categories(part: str) -> dict[str, list[str]]:
     """Each incident's root-cause category, keyed as in `load`: the site passes them to `similar_texts` too."""
-    data: dict[str, Any] = yaml.safe_load((HERE / f"pairs.{part}.yaml").read_text(encoding="utf-8"))
+    data = read_part("pairs", part)
     return {
         f"{side['source']}:{hashlib.sha256(str(side['root_cause']).encode()).hexdigest()[:4]}": [
             str(side["root_cause_category"])
@@ -105,17 +84,17 @@ def group_links(part: str, threshold: float) -> tuple[list[Pair], dict[frozenset
     return pairs, links
 
 
-def score(part: str, threshold: float | None = None) -> tuple[Score, list[tuple[Pair, float | None]]]:
+def score(part: str, threshold: float | None = None) -> tuple[Confusion, list[tuple[Pair, float | None]]]:
     pairs, found = group_links(part, Settings().similarity_threshold if threshold is None else threshold)
     links = {key: value[0] for key, value in found.items()}
     rows = [(p, links.get(frozenset((p.a, p.b)))) for p in pairs]
     tp = sum(1 for p, s in rows if s is not None and p.label == "same-class")
     fp = sum(1 for p, s in rows if s is not None and p.label != "same-class")
     fn = sum(1 for p, s in rows if s is None and p.label == "same-class")
-    return Score(tp, fp, fn, len(rows) - tp - fp - fn), rows
+    return Confusion(tp, fp, fn, len(rows) - tp - fp - fn), rows
 
 
-def report(part: str, verbose: bool) -> Score:
+def report(part: str, verbose: bool) -> Confusion:
     result, rows = score(part)
     print(
         f"{part}: {len(rows)} pairs: precision {result.precision:.2f}, recall {result.recall:.2f} "
@@ -135,12 +114,7 @@ def report(part: str, verbose: bool) -> Score:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", choices=PARTS, help="one part (default: both)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="every pair with its cosine")
-    args = parser.parse_args(argv)
-    for part in [args.part] if args.part else PARTS:
-        report(part, args.verbose)
+    command_line(__doc__, PARTS, report, "every pair with its cosine", argv)
 
 
 if __name__ == "__main__":
