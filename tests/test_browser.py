@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import re
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, FLAGS, QuietHandler
+from .browser import CHROMIUM, FLAGS, build_and_serve
 from .conftest import REFERENCE_KB, ROOT
-from .sites import build
 
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip("Debian's chromium is not installed (CI installs it)", allow_module_level=True)
@@ -25,23 +19,8 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The reference knowledge base built for, and served at, a local address.
-
-    mkdocs-material only navigates instantly to URLs of its sitemap, which are built from
-    site_url with the browser's host but site_url's port: so site_url is this server's address.
-    """
-    root = tmp_path_factory.mktemp("browser")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root / "site")))
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    shutil.copytree(REFERENCE_KB, root / "postmortems")
-    config = (ROOT / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", config))
-    built = build(root)
-    assert built.returncode == 0, built.log
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    httpd.shutdown()
+    """The reference knowledge base built for, and served at, a local address."""
+    yield from build_and_serve(tmp_path_factory.mktemp("browser"), REFERENCE_KB, ROOT / "mkdocs.yml", "postmortems")
 
 
 def _charts_drawn(page: object) -> None:

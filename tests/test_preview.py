@@ -39,14 +39,20 @@ def _texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(REFERENCE_KB.glob("20*.md"))}
 
 
-def test_an_edit_remakes_its_page_and_the_cards_that_name_it_and_nothing_else() -> None:
+def _remade(old: str, new: str) -> tuple[set[str], SitePlan, preview.Inputs]:
+    """The pages a dirty rebuild remakes after CERT's text `old` became `new` (once), the plan after
+    the edit and its page inputs."""
     texts = _texts()
     before_plan, before_pages = _plan(texts)
     before = preview.page_inputs(before_plan, before_pages)
-    texts[CERT] = texts[CERT].replace("title: ", "title: Edited ", 1)
+    texts[CERT] = texts[CERT].replace(old, new, 1)
     after_plan, after_pages = _plan(texts)
     after = preview.page_inputs(after_plan, after_pages)
-    changed = preview.changed(after, before, set(after_plan.corpus.entries) | set(after_pages))
+    return preview.changed(after, before, set(after_plan.corpus.entries) | set(after_pages)), after_plan, after
+
+
+def test_an_edit_remakes_its_page_and_the_cards_that_name_it_and_nothing_else() -> None:
+    changed, after_plan, after = _remade("title: ", "title: Edited ")
     # The edited page, the webhook incident whose card lists it as related, and the service page
     # of its service; not the unrelated search incident, other services or the handbook.
     assert {CERT, WEBHOOK} <= changed
@@ -59,13 +65,8 @@ def test_an_edit_remakes_its_page_and_the_cards_that_name_it_and_nothing_else() 
 
 
 def test_an_edit_to_prose_outside_the_root_cause_analysis_remakes_only_its_page() -> None:
-    texts = _texts()
-    before_plan, before_pages = _plan(texts)
-    before = preview.page_inputs(before_plan, before_pages)
-    texts[CERT] = texts[CERT].replace("## What Went Well\n", "## What Went Well\n\nA new first sentence.\n", 1)
-    after_plan, after_pages = _plan(texts)
-    after = preview.page_inputs(after_plan, after_pages)
-    assert preview.changed(after, before, set(after_plan.corpus.entries) | set(after_pages)) == set()
+    changed, _plan_after, _inputs = _remade("## What Went Well\n", "## What Went Well\n\nA new first sentence.\n")
+    assert changed == set()
     # (the edited page itself is rebuilt by MkDocs: its file is newer than its built page)
 
 

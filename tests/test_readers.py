@@ -7,23 +7,19 @@ request outside the site. Then the action-items table, the incidents filters and
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import os
 import re
-import shutil
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser import CHROMIUM, FLAGS, QuietHandler
+from .browser import CHROMIUM, FLAGS, build_and_serve
 from .conftest import REFERENCE_KB, ROOT, TESTS
-from .sites import MKDOCS_YML, build, table_data
+from .sites import MKDOCS_YML, table_data
 
 WIDTHS = (1280, 390)
 REAL_KB = TESTS / "fixtures" / "real-kb"
@@ -34,29 +30,17 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 playwright = pytest.importorskip("playwright.sync_api")
 
 
-def _serve(root: Path, docs: Path, config: Path, docs_name: str, *, copy: bool = True) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root / "site")))
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    if copy:
-        shutil.copytree(docs, root / docs_name)
-    text = re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", config.read_text())
-    (root / "mkdocs.yml").write_text(text)
-    built = build(root)
-    assert built.returncode == 0, built.log
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    httpd.shutdown()
-
-
 @pytest.fixture(scope="module")
 def reference_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _serve(tmp_path_factory.mktemp("readers-ref"), REFERENCE_KB, ROOT / "mkdocs.yml", "postmortems")
+    root = tmp_path_factory.mktemp("readers-ref")
+    yield from build_and_serve(root, REFERENCE_KB, ROOT / "mkdocs.yml", "postmortems")
 
 
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _serve(tmp_path_factory.mktemp("readers-real"), REAL_KB / "docs", REAL_KB / "mkdocs.yml", "docs")
+    yield from build_and_serve(
+        tmp_path_factory.mktemp("readers-real"), REAL_KB / "docs", REAL_KB / "mkdocs.yml", "docs"
+    )
 
 
 def _pages(url: str) -> list[str]:
@@ -149,7 +133,7 @@ def many_items(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     (root / "docs" / "index.md").write_text("# Home\n")
     config = root / "mkdocs.in.yml"
     config.write_text(MKDOCS_YML.format(options="      analytics: false\n      drafts: show") + "site_url: http://x/\n")
-    served = _serve(root, root / "docs", config, "docs", copy=False)
+    served = build_and_serve(root, root / "docs", config, "docs", copy=False)
     yield next(served), root
     next(served, None)
 

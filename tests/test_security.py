@@ -9,20 +9,17 @@ link may exist. The search index and the exports are checked as text.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser import CHROMIUM, FLAGS, QuietHandler
+from .browser import CHROMIUM, FLAGS, server_for, serving
 from .sites import Built, base, build, make_site, table_data
 from .test_browser import playwright
 
@@ -43,12 +40,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture(scope="module")
 def served(hostile_site: Built) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(hostile_site.site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serving(server_for(hostile_site.site)) as url:
+        yield url
 
 
 def test_the_check_reports_the_payloads(hostile_site: Built) -> None:
