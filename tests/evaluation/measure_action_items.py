@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from postmortem_kb.rules.action_wording import judge
 
-from .scoring import command_line, read_part
+from .scoring import Confusion, command_line, read_part
 
 PARTS = ("dev", "test")
 
@@ -40,13 +40,17 @@ class Score:
     caught: int  # vague / not-action items flagged
 
     @property
+    def confusion(self) -> Confusion:
+        """Flagging a vague or not-action item is the positive judgement."""
+        return Confusion(self.caught, self.false_alarms, self.bad - self.caught, self.good - self.false_alarms)
+
+    @property
     def precision(self) -> float:
-        flagged = self.caught + self.false_alarms
-        return self.caught / flagged if flagged else 1.0
+        return self.confusion.precision
 
     @property
     def recall(self) -> float:
-        return self.caught / self.bad if self.bad else 1.0
+        return self.confusion.recall
 
     @property
     def false_alarms_per_60(self) -> float:
