@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,11 +20,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import palette, preview
+from . import build_ahead, palette, preview
+from .build_ahead import Ahead
 from .cache_store import Store, open_store
 from .clock import ClockError, today
 from .config import PostmortemsConfig, to_settings
-from .corpus import EntryCache, collect
+from .corpus import EntryCache, collect, read_regular
 from .history import HistoryReader, Pending
 from .page_meta import make_safe
 from .pages.render import Link, Renderer
@@ -47,6 +48,7 @@ PLOTLY_DIR = "assets/plotly"
 PLOTLY_FILES = {PLOTLY_URI: "plotly-basic.min.js", "assets/postmortem-kb/plotly.LICENSE.txt": "LICENSE"}
 
 Command = Literal["build", "gh-deploy", "serve"]
+T = TypeVar("T")
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyped-call]
@@ -62,6 +64,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.pending: Pending | None = None
         self.exports: dict[str, File] = {}
         self.row_files: dict[str, File] = {}
+        self.feed: File | None = None
         self.store: Store | None = None  # the persistent cache, shared with `pmkb check`
         self._store_for: tuple[str, Settings] | None = None
         self.dirty = False
@@ -69,6 +72,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self._inputs: preview.Inputs = {}  # what each page was made from in the previous serve rebuild
         self._last_exports: tuple[object, dict[str, str]] | None = None
         self._bytecode = MemoryBytecodeCache()  # the theme's templates, compiled once per serve session
+        self.ahead: Ahead | None = None  # what a build's forked process makes while MkDocs works (build_ahead.py)
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
@@ -86,6 +90,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
+        self._close_ahead()
         postmortems = [
             f for f in files.documentation_pages() if self.settings.is_postmortem_name(os.path.basename(f.src_uri))
         ]
@@ -102,9 +107,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         except ClockError as exc:
             raise PluginError(f"postmortems: {exc}") from None
         # git works through the history in a child process while the build renders pages: started
-        # after the postmortems are parsed, which keeps every core busy, rendering only one.
-        self.pending = self.history.start(Path(config.docs_dir))
-        self.plan = SitePlan(self.settings, corpus, day, self._renderer_for(config), read_history=self.pending.result)
+        # after the postmortems are parsed, which keeps every core busy, rendering only one. A build
+        # leaves it to the process that makes the pages ahead, which waits for it (build_ahead.py).
+        docs_dir = Path(config.docs_dir)
+        ahead = self.command != "serve"
+        self.pending = None if ahead else self.history.start(docs_dir)
+        read_history = (lambda: self.history.start(docs_dir).result()) if ahead else self.pending.result  # type: ignore[union-attr]
+        self.plan = SitePlan(self.settings, corpus, day, self._renderer_for(config), read_history=read_history)
         # Failing findings as warnings, so that --strict reports all of them and then fails exactly
         # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
         cross = [
@@ -148,22 +157,46 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.row_files = {uri: File.generated(config, uri, content=b"") for uri in ROW_FILES}
         for file in [*self.exports.values(), *self.row_files.values()]:
             _add(files, file)
-        feed = self.plan.feed(_url_of(files), config.site_name, config.site_url)
-        _add(files, File.generated(config, self.settings.pages.feed, content=feed))
+        plan = self.plan
+
+        def feed() -> str:
+            return plan.feed(_url_of(files), config.site_name, config.site_url)
+
+        self.feed = File.generated(config, self.settings.pages.feed, content="" if ahead else feed())
+        _add(files, self.feed)
         self.files = files
+        if ahead:
+            self.ahead = _start_ahead(
+                plan, files, generated, self.row_files[ROW_FILES[0]].url, feed, self.history, docs_dir
+            )
         return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if self.command == "serve" and env.bytecode_cache is None:
             env.bytecode_cache = self._bytecode
-        if self.plan is not None:
-            for src_uri, text in self._exports(self.plan).items():
+        plan = self.plan
+        if plan is not None:
+            for src_uri, text in self._take(build_ahead.EXPORTS, lambda: self._exports(plan)).items():
                 self.exports[src_uri].content_string = text
             # hrefs in the rows files are relative to their folder (the same for all of them)
             link = _linker_at(files, self.row_files[ROW_FILES[0]].url)
-            for src_uri, text in self.plan.row_files(link).items():
+            for src_uri, text in self._take(build_ahead.ROWS, lambda: plan.row_files(link)).items():
                 self.row_files[src_uri].content_string = text
+            if self.ahead is not None and self.feed is not None:
+                self.feed.content_string = self.ahead.take(
+                    build_ahead.FEED, lambda: plan.feed(_url_of(files), config.site_name, config.site_url)
+                )
         return env
+
+    def _take(self, key: build_ahead.Key, make: Callable[[], T]) -> T:
+        return make() if self.ahead is None else self.ahead.take(key, make)
+
+    def _close_ahead(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+            if self.ahead.failure:
+                log.debug(f"pages made ahead: stopped early ({self.ahead.failure}); the build made the rest")
+            self.ahead = None
 
     def _exports(self, plan: SitePlan) -> dict[str, str]:
         """The data exports, made again in a serve rebuild only when what they show changed."""
@@ -200,23 +233,72 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.plan is None:
             return html
-        if page.file.src_uri in self.plan.corpus.entries:
+        plan, uri, link = self.plan, page.file.src_uri, _linker(files, page)
+        if uri in plan.corpus.entries:
             html = clean(html)  # a postmortem's body is untrusted: raw HTML is valid Markdown
-        return self.plan.fill(html, _linker(files, page))
+
+        def part(name: str, arg: str) -> str:
+            return self._take(build_ahead.part_key(uri, name, arg), lambda: plan.part(name, arg, link))
+
+        return plan.fill(html, link, part)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.pending is not None:
             log.debug(f"history pass: the build waited {self.pending.waited:.2f} s for it")
+        self._close_ahead()
         self.history.release()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._close_ahead()
         self.history.release()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.plan is None or self.files is None:
             return output
-        link = _linker(self.files, page)
-        return self.plan.head(page.file.src_uri, self.plan.decorate(page.file.src_uri, output, link), link)
+        plan, uri, link = self.plan, page.file.src_uri, _linker(self.files, page)
+        output = plan.decorate(
+            uri, output, link, lambda: self._take(build_ahead.card_key(uri), lambda: plan.card(uri, link))
+        )
+        return plan.head(uri, output, link)
+
+
+def _start_ahead(
+    plan: SitePlan,
+    files: Files,
+    generated: dict[str, tuple[str, bool]],
+    rows_url: str,
+    feed: Callable[[], str],
+    history: HistoryReader,
+    docs_dir: Path,
+) -> Ahead:
+    """The forked process that makes the site's parts while MkDocs converts the Markdown."""
+    pages = [
+        (f.src_uri, generated[f.src_uri][0] if f.src_uri in generated else _markdown(f))
+        for f in files.documentation_pages()
+        if f.src_uri not in plan.corpus.entries  # a postmortem's body is cleaned of slots and comments
+    ]
+    postmortems = [f.src_uri for f in files.documentation_pages() if f.src_uri in plan.corpus.entries]
+    url_of = _url_of(files)
+    tasks = build_ahead.site_tasks(
+        plan, pages, postmortems, lambda uri: _linker_at(files, url_of(uri) or ""), _linker_at(files, rows_url), feed
+    )
+
+    def start_history() -> None:  # in the forked process, which is the one that waits for it
+        history.start(docs_dir)
+
+    return Ahead(tasks, before=start_history, after=history.release)
+
+
+def _markdown(file: File) -> str:
+    """A page's Markdown, to see which parts it asks for; "" when it cannot be read here (MkDocs
+    reports that itself). The build fills whatever its HTML asks for anyway: this only decides
+    what is made ahead."""
+    try:
+        if file.generated_by is not None or not file.abs_src_path:
+            return file.content_string
+        return read_regular(Path(file.abs_src_path)).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return ""
 
 
 def _choose_rebuilt(

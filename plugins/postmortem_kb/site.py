@@ -36,6 +36,7 @@ HOME_MARKER = "<!-- postmortems:charts -->"
 NOT_READ = unavailable("history not read")
 ACTION_ITEMS_CSV = "exports/action-items.csv"
 HOME_URI = "index.md"
+HOME_PART = "#home"  # the home charts' part: not a slot name (those match [a-z-]+), so no slot can ask for it
 _SLOT = re.compile(r'<div data-pmkb-slot="([a-z-]+)"(?: data-arg="([a-z0-9-]*)")?></div>')
 
 TRENDS_MARKDOWN = """---
@@ -152,13 +153,22 @@ class SitePlan:
     def feed(self, url_of: Callable[[str], str | None], title: str, site_url: str | None) -> str:
         return atom_feed(self.incidents, url_of, title=title, site_url=site_url, feed_uri=self.settings.pages.feed)
 
-    def fill(self, html: str, link: Link) -> str:
-        """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
+    def fill(self, html: str, link: Link, made: Made | None = None) -> str:
+        """Fill the slots of a generated page (and the chart marker of any page) with their HTML.
+
+        `made(name, arg)` gives a part's HTML made ahead (build_ahead.py); by default it is made here."""
+        part = made or (lambda name, arg: self.part(name, arg, link))
         if HOME_MARKER in html:
-            html = html.replace(HOME_MARKER, self.home(link))
+            html = html.replace(HOME_MARKER, part(HOME_PART, ""))
         if "data-pmkb-slot" not in html:
             return html
-        return _SLOT.sub(lambda m: SLOTS[m.group(1)](self, m.group(2) or "", link) if m.group(1) in SLOTS else "", html)
+        return _SLOT.sub(lambda m: part(m.group(1), m.group(2) or ""), html)
+
+    def part(self, name: str, arg: str, link: Link) -> str:
+        """The HTML of one slot (or of the home page's charts, `HOME_PART`) on the page `link` is relative to."""
+        if name == HOME_PART:
+            return self.home(link)
+        return SLOTS[name](self, arg, link) if name in SLOTS else ""
 
     def home(self, link: Link) -> str:
         a = self.analytics
@@ -236,30 +246,46 @@ class SitePlan:
     def similar(self) -> Sequence[Relation]:
         return [r for r in self.relations if is_similar(r)]
 
-    def decorate(self, src_uri: str, output: str, link: Link) -> str:
+    def decorate(self, src_uri: str, output: str, link: Link, made: Callable[[], str | None] | None = None) -> str:
         """Put the summary card (and banners) under a postmortem's title in the finished page.
 
         Done on the finished page, after search indexing: the card repeats front matter, and
-        parsing it for the index on every page was most of the plugin's build time.
+        parsing it for the index on every page was most of the plugin's build time. `made()` gives
+        the card made ahead (build_ahead.py); by default it is made here.
         """
-        entry = self.corpus.entries.get(src_uri)
-        if entry is None or entry.incident is None:
+        card = self.card(src_uri, link) if made is None else made()
+        if card is None:
             return output
-        incident = entry.incident
-        relations = self._relations_of.get(incident.stem, [])
-        group = self._group_of.get(incident.stem)
-        process = card_process(incident, self.history, self.settings, self._now)
-        card = summary_card(incident, self.renderer, link, self.today, relations, self._by_stem, group, process)
         # The first </h1> closes the page title: the page's own H1, or the one material adds.
         end_of_title = output.find("</h1>")
         if end_of_title < 0:
             return output
         cut = end_of_title + len("</h1>")
+        return output[:cut] + card + output[cut:]
+
+    def card(self, src_uri: str, link: Link) -> str | None:
+        """A postmortem's summary card as HTML; None for a page that is not a valid postmortem."""
+        entry = self.corpus.entries.get(src_uri)
+        if entry is None or entry.incident is None:
+            return None
+        incident = entry.incident
+        relations = self._relations_of.get(incident.stem, [])
+        group = self._group_of.get(incident.stem)
+        process = card_process(incident, self.history, self.settings, self._now)
         # str(card): `str + Markup` would escape the whole page (Markup.__radd__ escapes the str).
-        return output[:cut] + str(card) + output[cut:]
+        return str(summary_card(incident, self.renderer, link, self.today, relations, self._by_stem, group, process))
 
 
 Slot = Callable[[SitePlan, str, Link], str]
+Made = Callable[[str, str], str]  # (slot name, argument) -> the part's HTML
+
+
+def expected_parts(markdown: str) -> list[tuple[str, str]]:
+    """The parts (slot name, argument) a page's Markdown asks for: its raw slot elements and the
+    home marker pass through Markdown unchanged, so its HTML will ask for the same ones."""
+    parts = [(HOME_PART, "")] if HOME_MARKER in markdown else []
+    return parts + [(m.group(1), m.group(2) or "") for m in _SLOT.finditer(markdown)]
+
 
 SLOTS: dict[str, Slot] = {
     "trends": lambda plan, _arg, link: plan.trends(link),
@@ -272,4 +298,4 @@ SLOTS: dict[str, Slot] = {
     ),
 }
 
-__all__ = ["HOME_MARKER", "SLOTS", "SitePlan", "is_repeat"]
+__all__ = ["HOME_MARKER", "HOME_PART", "SLOTS", "SitePlan", "expected_parts", "is_repeat"]
