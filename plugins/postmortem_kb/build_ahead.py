@@ -20,7 +20,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from functools import partial
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -105,7 +104,7 @@ def _make_all(tasks: Sequence[Task], send: Connection, before: Callable[[], None
 
 
 def site_tasks(
-    plan: SitePlan,
+    plan: Callable[[], SitePlan],
     pages: Sequence[tuple[str, str]],
     postmortems: Sequence[str],
     link_from: Callable[[str], Link],
@@ -113,17 +112,30 @@ def site_tasks(
     feed: Callable[[], str],
 ) -> list[Task]:
     """What to make ahead, in the order the build asks for it: the parts of `pages` ((src_uri, Markdown)
-    in build order), the data files, then the cards of `postmortems` (src_uris in build order).
+    in build order), the findings, the services shown, the data files, then the cards of `postmortems`
+    (src_uris in build order). `plan()` is the site's plan (judging the postmortems when first called);
     `link_from(src_uri)` makes links relative to that page."""
     tasks: list[Task] = []
     for uri, markdown in pages:
         link = link_from(uri)
-        tasks += [
-            (part_key(uri, name, arg), partial(plan.part, name, arg, link)) for name, arg in expected_parts(markdown)
-        ]
-    tasks += [(FEED, feed), (EXPORTS, plan.exports), (ROWS, partial(plan.row_files, rows_link))]
-    tasks += [(card_key(uri), partial(plan.card, uri, link_from(uri))) for uri in postmortems]
+        tasks += [(part_key(uri, name, arg), _part(plan, name, arg, link)) for name, arg in expected_parts(markdown)]
+    tasks += [
+        (FINDINGS, lambda: plan().findings()),
+        (SERVICES, lambda: plan().services_shown()),
+        (FEED, feed),
+        (EXPORTS, lambda: plan().exports()),
+        (ROWS, lambda: plan().row_files(rows_link)),
+    ]
+    tasks += [(card_key(uri), _card(plan, uri, link_from(uri))) for uri in postmortems]
     return tasks
+
+
+def _part(plan: Callable[[], SitePlan], name: str, arg: str, link: Link) -> Callable[[], str]:
+    return lambda: plan().part(name, arg, link)
+
+
+def _card(plan: Callable[[], SitePlan], uri: str, link: Link) -> Callable[[], str | None]:
+    return lambda: plan().card(uri, link)
 
 
 def part_key(src_uri: str, name: str, arg: str) -> Key:
@@ -134,6 +146,8 @@ def card_key(src_uri: str) -> Key:
     return ("card", src_uri)
 
 
+FINDINGS: Key = ("findings",)
+SERVICES: Key = ("services",)
 FEED: Key = ("feed",)
 EXPORTS: Key = ("exports",)
 ROWS: Key = ("rows",)

@@ -6,6 +6,7 @@ across `mkdocs serve` rebuilds, so the content cache survives them and the comma
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from importlib import resources
@@ -26,15 +27,15 @@ from .cache_store import Store, open_store
 from .clock import ClockError, today
 from .config import PostmortemsConfig, to_settings
 from .corpus import EntryCache, collect, read_regular
-from .history import HistoryReader, Pending
+from .findings import Finding
+from .history import History, HistoryReader, Pending
+from .named_services import Named, named_services
 from .page_meta import make_safe
 from .pages.render import Link, Renderer
 from .pages.sanitize import clean
 from .pages.tables import ROW_FILES
-from .rules.cross_file import similar_incidents
-from .rules.links import corpus_findings
 from .settings import Settings
-from .site import SitePlan
+from .site import SitePlan, export_uris, fill, generated_pages, head, service_uri, with_card
 from .template_cache import MemoryBytecodeCache
 from .verdict import fails
 
@@ -58,7 +59,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.settings = Settings()
         self.command: Command = "build"
         self.cache = EntryCache()  # kept across serve rebuilds: only changed files are judged again
-        self.plan: SitePlan | None = None
+        self.plan_of: Callable[[], SitePlan] | None = None  # the site's plan, judged now or in a forked process
+        self.postmortems: set[str] = set()  # src_uris of the postmortems
+        self.named: Named | None = None  # the services named, when the postmortems are judged ahead
         self.files: Files | None = None
         self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: read again only when HEAD moves
         self.pending: Pending | None = None
@@ -98,48 +101,66 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         on_disk = [f for f in postmortems if f.abs_src_path and f.generated_by is None]
         jobs = [(f.src_uri, _display(f, root), Path(f.abs_src_path)) for f in on_disk if f.abs_src_path]
         # pages another plugin generated have no file to read: their content is judged directly
-        contents = ((f.src_uri, _display(f, root), f.content_bytes) for f in postmortems if f not in on_disk)
-        # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
-        store = self._open_store(root)
-        corpus = collect(jobs, contents, self.settings, self.cache, parallel=self.command != "serve", store=store)
+        contents = [(f.src_uri, _display(f, root), f.content_bytes) for f in postmortems if f not in on_disk]
+        self.postmortems = {f.src_uri for f in postmortems}
         try:
             day = today()
         except ClockError as exc:
             raise PluginError(f"postmortems: {exc}") from None
-        # git works through the history in a child process while the build renders pages: started
-        # after the postmortems are parsed, which keeps every core busy, rendering only one. A build
-        # leaves it to the process that makes the pages ahead, which waits for it (build_ahead.py).
+        store = self._open_store(root)
         docs_dir = Path(config.docs_dir)
+        renderer = self._renderer_for(config)
+        # A build makes the site's parts ahead in a forked process (build_ahead.py); `mkdocs serve`
+        # runs a server thread, where forking is unsafe, and makes everything in turn.
         ahead = self.command != "serve"
-        self.pending = None if ahead else self.history.start(docs_dir)
-        read_history = (lambda: self.history.start(docs_dir).result()) if ahead else self.pending.result  # type: ignore[union-attr]
-        self.plan = SitePlan(self.settings, corpus, day, self._renderer_for(config), read_history=read_history)
-        # Failing findings as warnings, so that --strict reports all of them and then fails exactly
-        # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
-        cross = [
-            *similar_incidents(corpus.entries.values(), self.plan.all_relations),
-            *corpus_findings(corpus.entries.values()),
-        ]
-        for f in [*corpus.findings, *cross]:
-            report = log.warning if fails(f, self.settings.fail_on) else log.info
-            report(f.as_line())
-        drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
-        # MkDocs would stop the build with a traceback on these (or wait forever on a FIFO); the
-        # finding logged above says why each is left out, as `pmkb check` does.
-        unreadable = {uri for uri, e in corpus.entries.items() if any(f.rule == "file-unreadable" for f in e.findings)}
+        # Judged while MkDocs converts the Markdown when the pages can be known before (named_services.py):
+        # not with the persistent cache (judging is then quick, and its connection is not to be forked)
+        # nor with hidden drafts (which pages are drafts is known only once they are judged).
+        named = named_services(jobs, contents) if ahead and store is None and self.settings.drafts == "show" else None
+        self.named = named
+        if named is None:
+            # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
+            corpus = collect(jobs, contents, self.settings, self.cache, parallel=ahead, store=store)
+            # git works through the history in a child process while the build renders pages: started
+            # after the postmortems are parsed, which keeps every core busy, rendering only one. A build
+            # leaves it to the process that makes the pages ahead, which waits for it.
+            self.pending = None if ahead else self.history.start(docs_dir)
+            read_history = self._history_at(docs_dir) if self.pending is None else self.pending.result
+            plan = SitePlan(self.settings, corpus, day, renderer, read_history=read_history)
+            self._report(plan.findings())
+            unreadable = {
+                uri for uri, e in corpus.entries.items() if any(f.rule == "file-unreadable" for f in e.findings)
+            }
+            drafts = {i.src_uri for i in corpus.incidents if i.status == "Draft"}
+            slugs = plan.services_shown()
+            plan_of: Callable[[], SitePlan] = functools.partial(_same, plan)
+        else:
+            unreadable, drafts, slugs = named.unreadable, set(), sorted(named.services)
+            self.pending = None
+            settings, cache, read_history = self.settings, self.cache, self._history_at(docs_dir)
+
+            @functools.cache
+            def judged() -> SitePlan:  # in the forked process; here only if that one failed
+                corpus = collect(jobs, contents, settings, cache, parallel=False)
+                return SitePlan(settings, corpus, day, renderer, read_history=read_history)
+
+            plan_of = judged
+        self.plan_of = plan_of
+        # MkDocs would stop the build with a traceback on unreadable files (or wait forever on a FIFO);
+        # the finding logged says why each is left out, as `pmkb check` does.
         for file in postmortems:
             if (self.settings.drafts == "hide" and file.src_uri in drafts) or file.src_uri in unreadable:
                 files.remove(file)
             elif file.inclusion is InclusionLevel.INCLUDED:
                 # Out of the navigation: a nav listing 10,000 postmortems on every page makes builds quadratic.
                 file.inclusion = InclusionLevel.NOT_IN_NAV
-        generated = self.plan.generated_pages()
+        generated = generated_pages(self.settings, slugs)
         for src_uri, (markdown, in_nav) in generated.items():
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             _add(files, File.generated(config, src_uri, content=markdown, inclusion=inclusion))
         if self.command == "serve" and self.dirty:
-            inputs = preview.page_inputs(self.plan, generated)
-            _choose_rebuilt(files, set(self.plan.corpus.entries), set(generated), inputs, self._inputs)
+            inputs = preview.page_inputs(self.plan_of(), generated)
+            _choose_rebuilt(files, self.postmortems, set(generated), inputs, self._inputs)
             self._inputs = inputs
         assets = resources.files("postmortem_kb").joinpath("assets")
         # One stylesheet: the palette's variables, then the rules that use them (a <link> less on every page).
@@ -152,41 +173,59 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
                 _add(files, File.generated(config, src_uri, abs_src_path=str(path)))
         # The exports are written in on_env, before MkDocs copies them: they hold the history's
         # figures, and waiting for the history pass here would put it back on the build's path.
-        self.exports = {uri: File.generated(config, uri, content=b"") for uri in self.plan.export_uris()}
+        self.exports = {uri: File.generated(config, uri, content=b"") for uri in export_uris(self.settings)}
         # The tables' rows files likewise: action items carry their close dates from the history.
         self.row_files = {uri: File.generated(config, uri, content=b"") for uri in ROW_FILES}
         for file in [*self.exports.values(), *self.row_files.values()]:
             _add(files, file)
-        plan = self.plan
 
         def feed() -> str:
-            return plan.feed(_url_of(files), config.site_name, config.site_url)
+            return plan_of().feed(_url_of(files), config.site_name, config.site_url)
 
         self.feed = File.generated(config, self.settings.pages.feed, content="" if ahead else feed())
         _add(files, self.feed)
         self.files = files
         if ahead:
+            rows_url = self.row_files[ROW_FILES[0]].url
             self.ahead = _start_ahead(
-                plan, files, generated, self.row_files[ROW_FILES[0]].url, feed, self.history, docs_dir
+                plan_of, self.postmortems, files, generated, rows_url, feed, self.history, docs_dir
             )
         return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if self.command == "serve" and env.bytecode_cache is None:
             env.bytecode_cache = self._bytecode
-        plan = self.plan
-        if plan is not None:
-            for src_uri, text in self._take(build_ahead.EXPORTS, lambda: self._exports(plan)).items():
+        plan_of = self.plan_of
+        if plan_of is not None:
+            if self.named is not None:  # judged ahead: its findings, and only the pages of services shown
+                self._report(self._take(build_ahead.FINDINGS, lambda: plan_of().findings()))
+                shown = set(self._take(build_ahead.SERVICES, lambda: plan_of().services_shown()))
+                for slug in self.named.services - shown:
+                    named_only = files.get_file_from_path(service_uri(self.settings, slug))
+                    if named_only is not None:
+                        files.remove(named_only)
+            for src_uri, text in self._take(build_ahead.EXPORTS, lambda: self._exports(plan_of())).items():
                 self.exports[src_uri].content_string = text
             # hrefs in the rows files are relative to their folder (the same for all of them)
             link = _linker_at(files, self.row_files[ROW_FILES[0]].url)
-            for src_uri, text in self._take(build_ahead.ROWS, lambda: plan.row_files(link)).items():
+            for src_uri, text in self._take(build_ahead.ROWS, lambda: plan_of().row_files(link)).items():
                 self.row_files[src_uri].content_string = text
             if self.ahead is not None and self.feed is not None:
                 self.feed.content_string = self.ahead.take(
-                    build_ahead.FEED, lambda: plan.feed(_url_of(files), config.site_name, config.site_url)
+                    build_ahead.FEED, lambda: plan_of().feed(_url_of(files), config.site_name, config.site_url)
                 )
         return env
+
+    def _report(self, findings: list[Finding]) -> None:
+        # Failing findings as warnings, so that --strict reports all of them and then fails exactly
+        # when `pmkb check` does (verdict.py); advice at INFO, still shown in the build log.
+        for f in findings:
+            report = log.warning if fails(f, self.settings.fail_on) else log.info
+            report(f.as_line())
+
+    def _history_at(self, docs_dir: Path) -> Callable[[], History]:
+        """The history pass, started when first needed (by the process that makes the pages ahead)."""
+        return lambda: self.history.start(docs_dir).result()
 
     def _take(self, key: build_ahead.Key, make: Callable[[], T]) -> T:
         return make() if self.ahead is None else self.ahead.take(key, make)
@@ -225,22 +264,23 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
 
     @event_priority(50)  # before mkdocs-material's tags plugin reads the tags
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.plan is not None and page.file.src_uri in self.plan.corpus.entries:
+        if self.plan_of is not None and page.file.src_uri in self.postmortems:
             make_safe(page.meta)
         return markdown
 
     @event_priority(100)  # first: search and every other plugin see the cleaned body
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.plan is None:
+        plan_of = self.plan_of
+        if plan_of is None:
             return html
-        plan, uri, link = self.plan, page.file.src_uri, _linker(files, page)
-        if uri in plan.corpus.entries:
+        uri, link = page.file.src_uri, _linker(files, page)
+        if uri in self.postmortems:
             html = clean(html)  # a postmortem's body is untrusted: raw HTML is valid Markdown
 
         def part(name: str, arg: str) -> str:
-            return self._take(build_ahead.part_key(uri, name, arg), lambda: plan.part(name, arg, link))
+            return self._take(build_ahead.part_key(uri, name, arg), lambda: plan_of().part(name, arg, link))
 
-        return plan.fill(html, link, part)
+        return fill(html, part)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.pending is not None:
@@ -253,17 +293,22 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.history.release()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.plan is None or self.files is None:
+        plan_of = self.plan_of
+        if plan_of is None or self.files is None:
             return output
-        plan, uri, link = self.plan, page.file.src_uri, _linker(self.files, page)
-        output = plan.decorate(
-            uri, output, link, lambda: self._take(build_ahead.card_key(uri), lambda: plan.card(uri, link))
-        )
-        return plan.head(uri, output, link)
+        uri, link = page.file.src_uri, _linker(self.files, page)
+        if uri in self.postmortems:
+            output = with_card(output, self._take(build_ahead.card_key(uri), lambda: plan_of().card(uri, link)))
+        return head(self.settings, uri, output, link)
+
+
+def _same(plan: SitePlan) -> SitePlan:
+    return plan
 
 
 def _start_ahead(
-    plan: SitePlan,
+    plan_of: Callable[[], SitePlan],
+    postmortems: set[str],
     files: Files,
     generated: dict[str, tuple[str, bool]],
     rows_url: str,
@@ -275,12 +320,12 @@ def _start_ahead(
     pages = [
         (f.src_uri, generated[f.src_uri][0] if f.src_uri in generated else _markdown(f))
         for f in files.documentation_pages()
-        if f.src_uri not in plan.corpus.entries  # a postmortem's body is cleaned of slots and comments
+        if f.src_uri not in postmortems  # a postmortem's body is cleaned of slots and comments
     ]
-    postmortems = [f.src_uri for f in files.documentation_pages() if f.src_uri in plan.corpus.entries]
+    in_order = [f.src_uri for f in files.documentation_pages() if f.src_uri in postmortems]
     url_of = _url_of(files)
     tasks = build_ahead.site_tasks(
-        plan, pages, postmortems, lambda uri: _linker_at(files, url_of(uri) or ""), _linker_at(files, rows_url), feed
+        plan_of, pages, in_order, lambda uri: _linker_at(files, url_of(uri) or ""), _linker_at(files, rows_url), feed
     )
 
     def start_history() -> None:  # in the forked process, which is the one that waits for it
@@ -295,7 +340,7 @@ def _markdown(file: File) -> str:
     what is made ahead."""
     try:
         if file.generated_by is not None or not file.abs_src_path:
-            return file.content_string
+            return str(file.content_string)
         return read_regular(Path(file.abs_src_path)).decode("utf-8", errors="replace")
     except (OSError, ValueError):
         return ""
