@@ -120,7 +120,11 @@ def test_what_the_forked_process_did_not_make_is_made_here() -> None:
 
 def test_a_failed_build_stops_the_forked_process(tmp_path: Path) -> None:
     marker = tmp_path / "after"
-    ahead = Ahead([(("slow",), _slow)], before=lambda: None, after=lambda: marker.write_text("stopped"))
+
+    def after() -> None:
+        marker.write_text("stopped")
+
+    ahead = Ahead([(("slow",), _slow)], before=lambda: None, after=after)
     started = time.monotonic()
     ahead.close()  # as on_build_error does, with the task still running
     assert time.monotonic() - started < 10
