@@ -90,13 +90,16 @@ def test_named_services_hold_every_service_a_record_shows(tmp_path: Path) -> Non
     root = _knowledge_base(tmp_path)
     docs = root / "docs"
     jobs = [(p.name, p.name, p) for p in sorted(docs.glob("20*.md"))]
-    named = named_services(jobs, [])
+    named = named_services(jobs, [], b"services/")
     assert named is not None
     corpus = collect(jobs, [], Settings())
     shown = {s for incident in corpus.incidents for s in incident.services}
     assert shown <= named.services
     assert named.services - shown == {"named-only"}  # 3 is no slug; named-only's record is invalid
     assert named.unreadable == {"2025-01-17-fifo.md"}
+    # a postmortem that may link to a service page: MkDocs checks the link before judging ends
+    (docs / "2025-01-18-links.md").write_text(base(("## Impact\n", "## Impact\n\nSee [it](services/x/index.md).\n")))
+    assert named_services([*jobs, ("2025-01-18-links.md", "l", docs / "2025-01-18-links.md")], [], b"services/") is None
 
 
 def _fails() -> str:

@@ -25,9 +25,11 @@ class Named:
     unreadable: set[str] = field(default_factory=set)  # src_uris judging will report as unreadable
 
 
-def named_services(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes]]) -> Named | None:
-    """The services any postmortem's front matter names and the files that cannot be read; None
-    when a file's front matter could not be read here as judging reads it (judge first, then)."""
+def named_services(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes]], links_to: bytes) -> Named | None:
+    """The services any postmortem's front matter names and the files that cannot be read. None
+    (judge first, then) when a file's front matter could not be read here as judging reads it, or
+    a file holds `links_to` (the service pages' folder): MkDocs checks a link while converting the
+    page, when a page only an invalid record named still exists."""
     named = Named()
     for src_uri, _name, path in jobs:
         try:
@@ -35,10 +37,10 @@ def named_services(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes
         except OSError:  # as corpus.py reads it: the file-unreadable finding, and no page
             named.unreadable.add(src_uri)
             continue
-        if not _add_services(data, named.services):
+        if links_to in data or not _add_services(data, named.services):
             return None
     for _src_uri, _name, data in contents:
-        if not _add_services(data, named.services):
+        if links_to in data or not _add_services(data, named.services):
             return None
     return named
 

@@ -62,6 +62,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.plan_of: Callable[[], SitePlan] | None = None  # the site's plan, judged now or in a forked process
         self.postmortems: set[str] = set()  # src_uris of the postmortems
         self.named: Named | None = None  # the services named, when the postmortems are judged ahead
+        self._reported = False  # whether the findings of postmortems judged ahead were logged
         self.files: Files | None = None
         self.history = HistoryReader()  # kept across `mkdocs serve` rebuilds: read again only when HEAD moves
         self.pending: Pending | None = None
@@ -113,11 +114,25 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         # A build makes the site's parts ahead in a forked process (build_ahead.py); `mkdocs serve`
         # runs a server thread, where forking is unsafe, and makes everything in turn.
         ahead = self.command != "serve"
+        others = {
+            f.src_uri: _markdown(f) for f in files.documentation_pages() if f.src_uri not in self.postmortems
+        }  # the user's own pages, and pages of other plugins: which parts they ask for
         # Judged while MkDocs converts the Markdown when the pages can be known before (named_services.py):
-        # not with the persistent cache (judging is then quick, and its connection is not to be forked)
-        # nor with hidden drafts (which pages are drafts is known only once they are judged).
-        named = named_services(jobs, contents) if ahead and store is None and self.settings.drafts == "show" else None
+        # not with the persistent cache (judging is then quick, and its connection is not to be forked),
+        # nor with hidden drafts (which pages are drafts is known only once they are judged), nor when a
+        # page or the nav may point at a service page (MkDocs checks those before the pages are known).
+        links_to = f"{self.settings.pages.services}/"
+        named = (
+            named_services(jobs, contents, links_to.encode())
+            if ahead
+            and store is None
+            and self.settings.drafts == "show"
+            and not any(links_to in text for text in others.values())
+            and links_to not in str(config.nav)
+            else None
+        )
         self.named = named
+        self._reported = False
         if named is None:
             # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
             corpus = collect(jobs, contents, self.settings, self.cache, parallel=ahead, store=store)
@@ -187,9 +202,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.files = files
         if ahead:
             rows_url = self.row_files[ROW_FILES[0]].url
-            self.ahead = _start_ahead(
-                plan_of, self.postmortems, files, generated, rows_url, feed, self.history, docs_dir
-            )
+            sources = {**others, **{uri: text for uri, (text, _in_nav) in generated.items()}}
+            history = self.history
+            self.ahead = _start_ahead(plan_of, self.postmortems, files, sources, rows_url, feed, history, docs_dir)
         return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
@@ -198,7 +213,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         plan_of = self.plan_of
         if plan_of is not None:
             if self.named is not None:  # judged ahead: its findings, and only the pages of services shown
-                self._report(self._take(build_ahead.FINDINGS, lambda: plan_of().findings()))
+                self._report_judged()
                 shown = set(self._take(build_ahead.SERVICES, lambda: plan_of().services_shown()))
                 for slug in self.named.services - shown:
                     named_only = files.get_file_from_path(service_uri(self.settings, slug))
@@ -222,6 +237,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         for f in findings:
             report = log.warning if fails(f, self.settings.fail_on) else log.info
             report(f.as_line())
+
+    def _report_judged(self) -> None:
+        """The findings of postmortems judged ahead, once: in on_env, or when the build fails before."""
+        plan_of = self.plan_of
+        if self.named is not None and not self._reported and plan_of is not None:
+            self._reported = True
+            self._report(self._take(build_ahead.FINDINGS, lambda: plan_of().findings()))
 
     def _history_at(self, docs_dir: Path) -> Callable[[], History]:
         """The history pass, started when first needed (by the process that makes the pages ahead)."""
@@ -289,8 +311,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.history.release()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._close_ahead()
-        self.history.release()
+        try:  # the findings say what is wrong with the postmortems, also when the build stopped early
+            self._report_judged()
+        except Exception as exc:  # MkDocs reports `error`; this must not hide it
+            log.debug(f"findings not reported: {exc}")
+        finally:
+            self._close_ahead()
+            self.history.release()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         plan_of = self.plan_of
@@ -310,17 +337,16 @@ def _start_ahead(
     plan_of: Callable[[], SitePlan],
     postmortems: set[str],
     files: Files,
-    generated: dict[str, tuple[str, bool]],
+    sources: dict[str, str],
     rows_url: str,
     feed: Callable[[], str],
     history: HistoryReader,
     docs_dir: Path,
 ) -> Ahead:
     """The forked process that makes the site's parts while MkDocs converts the Markdown."""
+    # the pages' Markdown: which parts each asks for (a postmortem's body is cleaned of them)
     pages = [
-        (f.src_uri, generated[f.src_uri][0] if f.src_uri in generated else _markdown(f))
-        for f in files.documentation_pages()
-        if f.src_uri not in postmortems  # a postmortem's body is cleaned of slots and comments
+        (f.src_uri, sources.get(f.src_uri, "")) for f in files.documentation_pages() if f.src_uri not in postmortems
     ]
     in_order = [f.src_uri for f in files.documentation_pages() if f.src_uri in postmortems]
     url_of = _url_of(files)
