@@ -45,7 +45,10 @@ def load_model() -> Any:
     """WordLlama from the files inside its wheel. `WordLlama.load` looks for the bundled tokenizer under
     `tokenizer/` while the wheel has it under `tokenizers/`, so the package folder is passed as the cache
     folder, where both are found; `disable_download` makes a missing file an error, never a download."""
-    module = importlib.import_module("wordllama")
+    try:
+        module = importlib.import_module("wordllama")
+    except ImportError:
+        raise SystemExit("wordllama is not installed (not a dependency): pip install 'wordllama>=0.4,<0.5'") from None
     return module.WordLlama.load(cache_dir=Path(str(module.__file__)).parent, disable_download=True)
 
 
