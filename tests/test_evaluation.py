@@ -101,12 +101,25 @@ def test_similar_incident_links_on_the_test_part_do_not_regress() -> None:
 
 def test_similar_incident_links_on_the_development_parts() -> None:
     """Round 3 was tuned on these (pairs.dev.yaml and the hand-written pairs.handwritten.yaml): they keep it from
-    getting worse. Dev: 13 of 13 same-class pairs linked, no false link. Hand-written (five batches, each its own
-    corpus): 82 of 85 linked, 3 of 47 hard negatives linked (each shares a whole clause with its partner)."""
+    getting worse. Dev: 13 of 13 same-class pairs linked, no false link. Hand-written batches 1-5 (each its own
+    corpus): 82 of 85 linked, 3 of 47 hard negatives linked (each shares a whole clause with its partner).
+    Batch 6 was written in round 4 and never tuned on: its first run, 5 of 21 linked and 5 of 13 hard negatives
+    linked, is the floor, and the figure any change to the method has to beat."""
     dev = measure_pairs.score("dev")[0]
     assert (dev.true_pos, dev.false_pos, dev.false_neg) == (13, 0, 0)
-    hand = measure_pairs.score("handwritten")[0]
-    assert hand.true_pos >= 82 and hand.false_pos <= 3
+    rows = measure_pairs.score("handwritten")[1]
+    tuned = _linked([(p, s) for p, s in rows if p.group != "batch-6"])
+    assert tuned[0] >= 82 and tuned[1] <= 3
+    fresh = _linked([(p, s) for p, s in rows if p.group == "batch-6"])
+    assert fresh[0] >= 5 and fresh[1] <= 5
+
+
+def _linked(rows: list[tuple[measure_pairs.Pair, float | None]]) -> tuple[int, int]:
+    """Same-class pairs linked, different pairs linked."""
+    return (
+        sum(1 for p, s in rows if s is not None and p.label == "same-class"),
+        sum(1 for p, s in rows if s is not None and p.label != "same-class"),
+    )
 
 
 def test_regex_and_regular_expression_meet() -> None:
