@@ -17,6 +17,7 @@ from postmortem_kb.pages.handbook import BLAMELESS_ACCURACY
 from postmortem_kb.relations import similar_texts
 
 from .evaluation import measure_action_items, measure_blameless, measure_pairs
+from .evaluation.scoring import read_part
 from .evaluation.scoring import Confusion
 
 EVALUATION = Path(__file__).parent / "evaluation"
@@ -97,6 +98,34 @@ def test_similar_incident_links_on_the_test_part_reach_the_goal() -> None:
 def test_similar_incident_links_on_the_test_part_do_not_regress() -> None:
     score = measure_pairs.score("test")[0]
     assert score.true_pos >= 12 and score.false_pos <= 1
+
+
+def test_pair_parts_are_cited_and_share_no_incident() -> None:
+    """Every real incident of a pairs part is cited, and no incident (by source) is in two parts."""
+    cited = {s["id"] for s in yaml.safe_load((EVALUATION / "sources-items.yaml").read_text("utf-8"))["sources"]}
+    sources = {
+        part: {side["source"] for pair in read_part("pairs", part)["pairs"] for side in (pair["a"], pair["b"])}
+        for part in ("dev", "test", "test4")
+    }
+    for part, ids in sources.items():
+        assert ids <= cited, (part, sorted(ids - cited)[:5])
+    assert not sources["dev"] & sources["test"] and not sources["dev"] & sources["test4"]
+    assert not sources["test"] & sources["test4"]
+
+
+# Round 4 (pairs.test4.yaml: 44 pairs from 88 incidents, failure classes chosen by a blind collector from the
+# sources, no example list), measured once with the round-3 method: 4 of 22 linked, 2 false links of 22.
+
+
+@pytest.mark.xfail(strict=True, reason="round 4 on a second held-back part: precision 0.67, recall 4/22 (goal 0.9)")
+def test_similar_incident_links_on_the_round_4_test_part_reach_the_goal() -> None:
+    score = measure_pairs.score("test4")[0]
+    assert score.recall >= GOAL and score.precision >= GOAL and score.true_pos > 0
+
+
+def test_similar_incident_links_on_the_round_4_test_part_do_not_regress() -> None:
+    score = measure_pairs.score("test4")[0]
+    assert score.true_pos >= 4 and score.false_pos <= 2
 
 
 def test_similar_incident_links_on_the_development_parts() -> None:

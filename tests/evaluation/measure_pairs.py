@@ -21,7 +21,7 @@ from postmortem_kb.settings import Settings
 
 from .scoring import Confusion, command_line, read_part
 
-PARTS = ("dev", "handwritten", "test")
+PARTS = ("dev", "handwritten", "test", "test4")
 
 
 @dataclass(frozen=True)
