@@ -17,8 +17,7 @@ from postmortem_kb.pages.handbook import BLAMELESS_ACCURACY
 from postmortem_kb.relations import similar_texts
 
 from .evaluation import measure_action_items, measure_blameless, measure_pairs
-from .evaluation.scoring import read_part
-from .evaluation.scoring import Confusion
+from .evaluation.scoring import Confusion, read_part
 
 EVALUATION = Path(__file__).parent / "evaluation"
 
