@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from postmortem_kb.build_ahead import Ahead
 from postmortem_kb.corpus import collect
-from postmortem_kb.named_services import named_services
+from postmortem_kb.named_services import _plain_services, named_services
+from postmortem_kb.parsing.front_matter import parse
 from postmortem_kb.settings import Settings
 
 from .conftest import REFERENCE_KB
@@ -95,7 +96,7 @@ def test_named_services_hold_every_service_a_record_shows(tmp_path: Path) -> Non
     corpus = collect(jobs, [], Settings())
     shown = {s for incident in corpus.incidents for s in incident.services}
     assert shown <= named.services
-    assert named.services - shown == {"named-only"}  # 3 is no slug; named-only's record is invalid
+    assert named.services - shown == {"named-only", "3"}  # named-only's record is invalid; 3 is no slug
     assert named.unreadable == {"2025-01-17-fifo.md"}
     # a postmortem that may link to a service page: MkDocs checks the link before judging ends
     (docs / "2025-01-18-links.md").write_text(base(("## Impact\n", "## Impact\n\nSee [it](services/x/index.md).\n")))
@@ -133,3 +134,28 @@ def test_a_failed_build_stops_the_forked_process(tmp_path: Path) -> None:
     assert time.monotonic() - started < 10
     assert not ahead._process.is_alive()
     assert marker.read_text() == "stopped"  # what the process started for itself is stopped too
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "read_plain"),
+    [
+        ("services: [a, b-c]", True),
+        ("services: [a, 123, true, null, 0x1f]", True),  # YAML reads some words as numbers, booleans, null
+        ("services: [a]  # a comment", False),
+        ("'services': [x]", False),
+        ("services: [a]\nservices: [b]", False),
+        ("shared: &s [a]\nservices: *s", False),
+        ("services:\n  - a\n  - b", False),
+        ("title: about services\nservices: [a]", False),
+        ('"serv\\x69ces": [z]\nother: [a]', False),
+        ("services: [a,\n  b]", False),
+        ('services: ["a", b]', False),
+    ],
+)
+def test_services_read_without_yaml_hold_those_yaml_reads(front_matter: str, read_plain: bool) -> None:
+    text = f"---\ntitle: T\n{front_matter}\n---\n\n# T\n"
+    services = parse(text)[0].data.get("services")
+    strings = {s for s in services if isinstance(s, str)} if isinstance(services, list) else set()
+    plain = _plain_services(text)
+    assert (plain is not None) == read_plain
+    assert plain is None or strings <= set(plain)

@@ -10,12 +10,13 @@ valid incident names before MkDocs writes any page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .corpus import Job, read_regular
 from .parsing import ParseError
-from .parsing.front_matter import parse
+from .parsing.front_matter import parse, split
 from .parsing.source import decode, normalise_newlines
 
 
@@ -45,9 +46,18 @@ def named_services(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes
     return named
 
 
+# `services: [a, b]` on a line of its own: how the template and most postmortems write it
+_PLAIN_LIST = re.compile(r"^services:[ \t]*\[([a-z0-9, \t-]*)\][ \t]*$", re.MULTILINE)
+
+
 def _add_services(data: bytes, out: set[str]) -> bool:
     try:
-        front_matter, _body, _line = parse(normalise_newlines(decode(data)))
+        text = normalise_newlines(decode(data))
+        plain = _plain_services(text)
+        if plain is not None:
+            out.update(plain)
+            return True
+        front_matter, _body, _line = parse(text)
     except ParseError:
         return True  # no record: judging reports why, and the file names no service page
     except Exception:  # anything parsing would report differently: judge first
@@ -57,3 +67,21 @@ def _add_services(data: bytes, out: set[str]) -> bool:
         # the model accepts a list of slugs: a record's services are among these strings
         out.update(s for s in services if isinstance(s, str))
     return True
+
+
+def _plain_services(text: str) -> list[str] | None:
+    """The names in a front matter whose only mention of `services` is a one-line flow list of
+    slug-like words, read without YAML (a fifth of the time): no other key, anchor, merge or
+    escape can then spell the key, and every item YAML reads as a string is one of these words
+    (a word YAML reads as a number, boolean or null names no service: one page too many, dropped
+    later). None: parse it."""
+    try:
+        yaml_text = split(text)[0]
+    except ParseError:
+        return None
+    if yaml_text.count("services") != 1 or "\\" in yaml_text:
+        return None
+    found = _PLAIN_LIST.search(yaml_text)
+    if found is None:
+        return None
+    return [word for word in re.split(r"[,\s]+", found.group(1)) if word]
