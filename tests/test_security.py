@@ -132,7 +132,7 @@ def test_csv_exports_are_spreadsheet_safe(hostile_site: Built) -> None:
     items = (hostile_site.site / "exports" / "action-items.csv").read_text()
     assert "'=HYPERLINK(" in items and "'+SUM(1,2)" in items and "'-2+3" in items
     data = json.loads((hostile_site.site / "exports" / "incidents.json").read_text())
-    assert data["incidents"]  # JSON keeps the text as written; it is not a spreadsheet
+    assert data["data"]  # JSON keeps the text as written; it is not a spreadsheet
 
 
 def test_two_builds_with_the_same_date_are_identical(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from postmortem_analytics.exports import incident_records
 from postmortem_kb.cli import main
 
 from .conftest import REFERENCE_KB, ROOT
@@ -161,7 +162,7 @@ def test_build_leaves_docs_dir_untouched(tmp_path: Path) -> None:
 
 
 def test_exports_and_pmkb_stats_agree(reference: Path) -> None:
-    exported = json.loads((reference / "site" / "exports" / "incidents.json").read_text())["incidents"]
+    exported = incident_records((reference / "site" / "exports" / "incidents.json").read_text())
     result = CliRunner().invoke(main, ["stats", "--format", "json", "-f", str(reference / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
     headline = json.loads(result.stdout)["headline"]
