@@ -97,8 +97,12 @@ def tables(page: Path) -> list[dict[str, Any]]:
         data: dict[str, Any] = json.loads(rows_file.read_text())
         where = json.loads(html.unescape(found[2])) if found[2] else {}
         field = {name: i for i, name in enumerate(data["fields"])}
+        # fields stored once with their incident go back on each of its rows, as kb.js puts them
+        data["rows"] = [r + data["incidents"][r[field["incident"]]][2:] for r in data["rows"]]
+        data["fields"] = data["fields"] + data["incident_fields"]
+        field = {name: i for i, name in enumerate(data["fields"])}
         data["rows"] = [r for r in data["rows"] if all(_holds(r[field[k]], v) for k, v in where.items())]
-        data["incidents"] = [[title, (rows_file.parent / href).resolve()] for title, href in data["incidents"]]
+        data["incidents"] = [[i[0], (rows_file.parent / i[1]).resolve()] for i in data["incidents"]]
         out.append(data)
     return out
 

@@ -241,7 +241,8 @@
   }
 
   // A table drawn from a rows file of the site (pages/tables.py): {columns, fields, rows (lists in
-  // `fields` order), incidents ([title, link]), services (slug -> link)}, links relative to the file.
+  // `fields` order), incidents ([title, link, ...values of incident_fields]), incident_fields,
+  // services (slug -> link)}, links relative to the file.
   // `data-pmkb-where` keeps the rows whose field equals each value or whose list holds it.
   function dataTable(box) {
     if (box.pmkbLoading) return;
@@ -270,9 +271,15 @@
     Object.keys(source.services).forEach(function (slug) { data.services[slug] = new URL(source.services[slug], url).href; });
     var keys = Object.keys(where);
     var rows = [];
+    var perIncident = source.incident_fields || [];
     source.rows.forEach(function (values) {
       var row = {};
       source.fields.forEach(function (name, i) { row[name] = values[i]; });
+      // fields stored once with the row's incident (an action item's services and quarter)
+      var incident = source.incidents[row.incident] || [];
+      perIncident.forEach(function (name, i) { row[name] = incident[2 + i]; });
+      // an action item's Status filter value: its status, and "Overdue" when it is (not sent per row)
+      if ("overdue" in row && !("state" in row)) row.state = row.overdue ? [row.status, "Overdue"] : [row.status];
       if (keys.every(function (k) { return asList(row[k]).indexOf(String(where[k])) >= 0; })) rows.push(row);
     });
     var form = box.previousElementSibling;
