@@ -183,7 +183,9 @@ def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) 
     for built in figures:
         # built as unvalidated dicts for speed (charts.py): plotly's own validation must accept every figure
         figure = go.Figure(built)
-        layout = json.loads(figure_json(built))["layout"]
+        drawn = json.loads(figure_json(built))
+        layout = drawn["layout"]
+        assert all(x == float(f"{x:.4g}") for x in _floats(drawn))  # what a reader can see, no more
         titles = [layout["title"], *(v["title"] for k, v in layout.items() if k[1:5] == "axis" and "title" in v)]
         assert all(isinstance(t, dict) for t in titles), titles  # plotly.js 3+ reads no string titles
         assert not layout.get("template")  # plotly's default one is ~6 KB of JSON a chart
@@ -227,3 +229,11 @@ def test_p90_needs_enough_points_and_matches_pandas() -> None:
     assert measures.p90(values) is None  # PERCENTILE_MIN is 10
     values.append(10.0)
     assert measures.p90(values) == pytest.approx(pd.Series(values).quantile(0.9))
+
+
+def _floats(value: object) -> list[float]:
+    if isinstance(value, float):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [x for v in value for x in _floats(v)] if isinstance(value, list) else []
