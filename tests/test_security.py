@@ -103,7 +103,7 @@ def test_no_payload_runs_on_any_page(hostile_site: Built, served: str) -> None:
 
 def test_markup_is_shown_as_text(hostile_site: Built) -> None:
     page = hostile_site.html("2025-03-01-hostile/index.html")
-    card = page[page.index("data-pmkb-card") :]
+    card = page[page.index('class="pmkb-card"') :]
     assert "&lt;img src=x onerror=" in card  # the unknown roles key, as text
     assert "&lt;script&gt;window.__pwned=&#39;sme&#39;&lt;/script&gt;" in card
     # action-items/ draws its rows from a JSON file with kb.js: an http(s) ticket gets a link URL,

@@ -26,7 +26,7 @@ def test_reference_kb_builds_strict_with_every_generated_page(reference: Path) -
     assert len(incidents["rows"]) == len(stems) == 15
     for stem in stems:
         assert site / stem in {href for _title, href in incidents["incidents"]}
-        assert "data-pmkb-card" in (site / stem / "index.html").read_text()
+        assert 'class="pmkb-card"' in (site / stem / "index.html").read_text()
     services = {s for p in REFERENCE_KB.glob("2*.md") for s in re.findall(r"^services: \[(.*)\]", p.read_text(), re.M)}
     slugs = {s.strip() for line in services for s in line.split(",")}
     for slug in slugs:
@@ -40,7 +40,7 @@ def test_summary_card_values(reference: Path) -> None:
     page = (
         reference / "site" / "2025-02-03-card-payments-down-after-mtls-certificate-expiry" / "index.html"
     ).read_text()
-    card = page[page.index("data-pmkb-card") : page.index("</dl></div>", page.index("data-pmkb-card"))]
+    card = page[page.index('class="pmkb-card"') : page.index("</dl></div>", page.index('class="pmkb-card"'))]
     assert 'pmkb-sev--1">SEV1<' in card
     assert "Duration <strong>1 h 47 min</strong>" in card  # 09:00 -> 10:47
     # the legend is the bar's one text; the bar, hidden from assistive technology, ends each phase
@@ -60,7 +60,7 @@ def test_overdue_items_follow_source_date_epoch(reference: Path) -> None:
     sms = (reference / "site" / "2025-06-30-otp-logins-failed-during-sms-provider-outage" / "index.html").read_text()
     assert '1/2 closed · <span class="pmkb-overdue">1 overdue</span>' in sms
     dns = (reference / "site" / "2026-06-15-checkout-outage-during-regional-dns-failure" / "index.html").read_text()
-    assert "2/5 closed" in dns and "overdue" not in dns.split("data-pmkb-card")[1].split("</dl>")[0]
+    assert "2/5 closed" in dns and "overdue" not in dns.split('class="pmkb-card"')[1].split("</dl>")[0]
 
 
 def test_service_page_lists_its_incidents_and_open_items(reference: Path) -> None:
