@@ -45,7 +45,10 @@ def test_summary_card_values(reference: Path) -> None:
     assert "Duration <strong>1 h 47 min</strong>" in card  # 09:00 -> 10:47
     # the legend is the bar's one text; the bar, hidden from assistive technology, ends each phase
     # where its share of the 107 minutes does: 3, 3+2, 3+2+36, then all of it
-    legend = '<span class="ttd">TTD 3 min</span> <span class="tta">TTA 2 min</span> <span class="ttdiag">TTDiag 36 min</span> <span class="ttf">TTF 1 h 6 min</span>'
+    legend = (
+        '<span class="ttd">TTD 3 min</span> <span class="tta">TTA 2 min</span> '
+        '<span class="ttdiag">TTDiag 36 min</span> <span class="ttf">TTF 1 h 6 min</span>'
+    )
     assert legend in card
     assert 'aria-hidden="true" style="--a:2.8%;--b:4.7%;--c:38.3%;--d:100%;"' in card
     assert '<a href="../services/payments-gateway/">payments-gateway</a>' in card

@@ -61,9 +61,8 @@ def table_data(
         for slug in incident.services:
             if slug not in services:
                 services[slug] = link(service_uri(slug))
-        out.append(
-            [index[incident.stem] if name == "incident" else v for name, v in fields.items() if name not in per_incident]
-        )
+        kept = [(name, v) for name, v in fields.items() if name not in per_incident]
+        out.append([index[incident.stem] if name == "incident" else v for name, v in kept])
     return {
         "columns": [
             {"key": c.key, "label": c.label, "sort": c.sort, "kind": c.kind, "sort_by": c.sort_by} for c in columns
