@@ -6,7 +6,9 @@ once; as JSON rows (lists, in the order of `fields`) with each incident's title 
 once, the page stays small and kb.js draws 100 rows at a time, filters (exact matches) and sorts.
 Each row set is one file of the site (ROW_FILES), fetched by kb.js from the same site: incidents/
 and every service page share the incidents file, action-items/ and the service pages the action
-items file (a service page shows the rows its `where` selects), so no row is sent twice.
+items file (a service page shows the rows its `where` selects), so no row is sent twice. With
+analytics on, the incidents rows file names exports/incidents.json as its rows (`rows_from`,
+incidents.rows_from_export), so the site holds them once, in the export.
 Each table lists its columns once; a new column is one `Column` and one field.
 """
 
