@@ -208,3 +208,12 @@ def test_blameless_findings_reach_the_build_log(tmp_path: Path) -> None:
     assert "WARNING -  postmortem_kb: docs/2025-01-14-a.md:42:1: warning [blameless-person-failed]" in failing.log
     guide = build(tmp_path, strict=False).html("handbook/blameless/index.html")
     assert "blameless-person-failed" in guide and "Instead of" in guide
+
+
+def test_trends_links_the_exports_and_states_their_format(reference: Path) -> None:
+    trends = reference / "site" / "trends" / "index.html"
+    page = trends.read_text()
+    links = re.findall(r'href="([^"]*exports/[^"]+)"', page)
+    assert [href.rsplit("/", 1)[-1] for href in links] == ["incidents.json", "incidents.csv", "action-items.csv"]
+    assert all((trends.parent / href).resolve().is_file() for href in links)
+    assert 'pandas.read_json(path, orient="split")' in page
