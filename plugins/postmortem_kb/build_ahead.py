@@ -109,12 +109,13 @@ def site_tasks(
     postmortems: Sequence[str],
     link_from: Callable[[str], Link],
     rows_link: Link,
+    url_of: Callable[[str], str | None],
     feed: Callable[[], str],
 ) -> list[Task]:
     """What to make ahead, in the order the build asks for it: the parts of `pages` ((src_uri, Markdown)
     in build order), the findings, the services shown, the data files, then the cards of `postmortems`
     (src_uris in build order). `plan()` is the site's plan (judging the postmortems when first called);
-    `link_from(src_uri)` makes links relative to that page."""
+    `link_from(src_uri)` makes links relative to that page, `url_of(src_uri)` gives its URL."""
     tasks: list[Task] = []
     for uri, markdown in pages:
         link = link_from(uri)
@@ -123,7 +124,7 @@ def site_tasks(
         (FINDINGS, lambda: plan().findings()),
         (SERVICES, lambda: plan().services_shown()),
         (FEED, feed),
-        (EXPORTS, lambda: plan().exports()),
+        (EXPORTS, lambda: plan().exports(url_of)),
         (ROWS, lambda: plan().row_files(rows_link)),
     ]
     tasks += [(card_key(uri), _card(plan, uri, link_from(uri))) for uri in postmortems]

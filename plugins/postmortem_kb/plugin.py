@@ -219,7 +219,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
                     named_only = files.get_file_from_path(service_uri(self.settings, slug))
                     if named_only is not None:
                         files.remove(named_only)
-            for src_uri, text in self._take(build_ahead.EXPORTS, lambda: self._exports(plan_of())).items():
+            for src_uri, text in self._take(
+                build_ahead.EXPORTS, lambda: self._exports(plan_of(), _url_of(files))
+            ).items():
                 self.exports[src_uri].content_string = text
             # hrefs in the rows files are relative to their folder (the same for all of them)
             link = _linker_at(files, self.row_files[ROW_FILES[0]].url)
@@ -259,13 +261,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
                 log.debug(f"pages made ahead: stopped early ({self.ahead.failure}); the build made the rest")
             self.ahead = None
 
-    def _exports(self, plan: SitePlan) -> dict[str, str]:
+    def _exports(self, plan: SitePlan, url_of: Callable[[str], str | None]) -> dict[str, str]:
         """The data exports, made again in a serve rebuild only when what they show changed."""
         if self.command != "serve":
-            return plan.exports()
+            return plan.exports(url_of)
         inputs = preview.corpus_inputs(plan)
         if self._last_exports is None or self._last_exports[0] != inputs:
-            self._last_exports = (inputs, plan.exports())
+            self._last_exports = (inputs, plan.exports(url_of))
         return self._last_exports[1]
 
     def _renderer_for(self, config: MkDocsConfig) -> Renderer:
@@ -351,7 +353,13 @@ def _start_ahead(
     in_order = [f.src_uri for f in files.documentation_pages() if f.src_uri in postmortems]
     url_of = _url_of(files)
     tasks = build_ahead.site_tasks(
-        plan_of, pages, in_order, lambda uri: _linker_at(files, url_of(uri) or ""), _linker_at(files, rows_url), feed
+        plan_of,
+        pages,
+        in_order,
+        lambda uri: _linker_at(files, url_of(uri) or ""),
+        _linker_at(files, rows_url),
+        url_of,
+        feed,
     )
 
     def start_history() -> None:  # in the forked process, which is the one that waits for it
