@@ -80,7 +80,7 @@ class Ahead:
                         break
                     self._results[key] = value
                     self._ready.notify_all()
-        except (EOFError, OSError):
+        except Exception:  # EOF: the process ended (or was stopped mid-message); the build makes the rest
             pass
         finally:
             receive.close()
