@@ -139,6 +139,11 @@ def _card(plan: Callable[[], SitePlan], uri: str, link: Link) -> Callable[[], st
     return lambda: plan().card(uri, link)
 
 
+def available() -> bool:
+    """Whether this platform can fork (not Windows)."""
+    return "fork" in mp.get_all_start_methods()
+
+
 def part_key(src_uri: str, name: str, arg: str) -> Key:
     return ("part", src_uri, name, arg)
 

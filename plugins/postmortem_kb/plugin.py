@@ -113,7 +113,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         renderer = self._renderer_for(config)
         # A build makes the site's parts ahead in a forked process (build_ahead.py); `mkdocs serve`
         # runs a server thread, where forking is unsafe, and makes everything in turn.
-        ahead = self.command != "serve"
+        ahead = self.command != "serve" and build_ahead.available()
         others = {
             f.src_uri: _markdown(f) for f in files.documentation_pages() if f.src_uri not in self.postmortems
         }  # the user's own pages, and pages of other plugins: which parts they ask for
