@@ -8,6 +8,7 @@ keeps one on its instance across `mkdocs serve` rebuilds (MkDocs keeps a plugin 
 from __future__ import annotations
 
 import errno
+import gc
 import multiprocessing as mp
 import os
 import stat
@@ -134,6 +135,9 @@ _WORKER_SETTINGS = Settings()  # set once in each forked worker, not sent with e
 def _set_settings(settings: Settings) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = settings
+    # Everything a forked worker inherited (modules, compiled patterns, lexicons) lives as long as
+    # it does: moved out of the collector's sight, full collections walk only the files' objects.
+    gc.freeze()
 
 
 def _worker_entry(job: Job) -> tuple[Entry, TextFacts | None]:
