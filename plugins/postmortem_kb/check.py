@@ -49,8 +49,10 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
 
 
 def _entries(files: list[Path], settings: Settings, store: Store | None, *, verify: bool = False) -> list[Entry]:
-    # pmkb check is single-threaded: it may fork workers for a large corpus
-    return read_entries([(str(f), str(f), f) for f in files], settings, parallel=True, store=store, verify=verify)
+    # pmkb check is single-threaded: it may fork workers for a large corpus. The cache is written
+    # behind, while the corpus is compared; its owner closes it, which waits for the writes.
+    jobs = [(str(f), str(f), f) for f in files]
+    return read_entries(jobs, settings, parallel=True, store=store, verify=verify, write_behind=True)
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
@@ -135,10 +137,11 @@ def check_paths(
             result.findings.sort(key=Finding.sort_key)
             result.corpus = corpus
             return result
-    for entry in _entries([f for f in others if real.of(f, found_in_dir=True) not in seen], settings, store):
+    rest = [f for f in others if real.of(f, found_in_dir=True) not in seen]
+    for entry in _entries(rest, settings, store) if rest else ():
         corpus.entries[entry.path] = entry
     if store is not None and others:
-        store.write(keep_only=store.seen)  # a whole pass: entries of older contents go
+        store.write(keep_only=store.seen, background=True)  # a whole pass: entries of older contents go
     relations = relations_for(corpus.incidents, settings)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
     # without the knowledge base (no docs_dir), a stem missing from the files given proves nothing

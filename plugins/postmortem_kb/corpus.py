@@ -12,7 +12,7 @@ import gc
 import multiprocessing as mp
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,17 +89,18 @@ PARALLEL_FROM = 400  # files; below this, starting worker processes costs more t
 
 def read_entries(
     jobs: Sequence[Job], settings: Settings, cache: EntryCache | None = None, *, parallel: bool = False,
-    store: Store | None = None, verify: bool = False,
+    store: Store | None = None, verify: bool = False, write_behind: bool = False,
 ) -> list[Entry]:  # fmt: skip
     """Entries of many files, on every core when `parallel` and there are many: each file is judged
     on its own. Workers are forked, which only a single-threaded caller may ask for (`pmkb check`,
     `mkdocs build`; never `mkdocs serve`, which runs a server thread and has the cache instead).
     With a persistent `store`, files judged before are taken from it (`stored_entries`); `verify`
-    reads every file to learn its content digest instead of trusting unchanged size and mtime."""
+    reads every file to learn its content digest instead of trusting unchanged size and mtime;
+    `write_behind` stores new entries in the background (the caller settles the store)."""
     if store is not None:
         from .stored_entries import read_stored
 
-        return read_stored(jobs, settings, cache, store, parallel=parallel, verify=verify)
+        return read_stored(jobs, settings, cache, store, parallel=parallel, verify=verify, write_behind=write_behind)
     pairs = parallel_map(_worker_entry, jobs, settings, parallel, lambda job: (_read_entry(job, settings, cache), None))
     for entry, facts in pairs:
         if facts is not None and entry.incident is not None:
@@ -116,12 +117,21 @@ def parallel_map(
 ) -> list[R]:
     """`worker` over `items` in forked processes that hold `settings` (see `read_entries`), or
     `serial` in this process when not `parallel` or too few items to repay starting workers."""
+    return list(parallel_iter(worker, items, settings, parallel, serial))
+
+
+def parallel_iter(
+    worker: Callable[[T], R], items: Sequence[T], settings: Settings, parallel: bool, serial: Callable[[T], R]
+) -> Iterator[R]:
+    """`parallel_map`'s results in order, each as soon as it is ready: the caller's own work on a
+    result overlaps the workers' on the next ones instead of waiting for all of them."""
     workers = min(os.cpu_count() or 1, 8)
     if not parallel or len(items) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [serial(item) for item in items]
+        yield from map(serial, items)
+        return
     context = mp.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_settings, initargs=(settings,)) as pool:
-        return list(pool.map(worker, items, chunksize=64))
+        yield from pool.map(worker, items, chunksize=64)
 
 
 def worker_settings() -> Settings:

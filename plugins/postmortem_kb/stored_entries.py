@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import entry_codec
 from .cache_store import Store, digest
-from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, read_regular, worker_settings
+from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_iter, read_regular, worker_settings
 from .relations import TextFacts, remember_text_facts, text_facts
 from .settings import Settings
 
@@ -23,17 +23,20 @@ Item = tuple[Job, bytes | None]  # a file and its content, when already read
 
 def read_stored(
     jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
-    verify: bool = False,
+    verify: bool = False, write_behind: bool = False,
 ) -> list[Entry]:  # fmt: skip
-    pairs = read_with_digests(jobs, settings, cache, store, parallel=parallel, verify=verify)
+    pairs = read_with_digests(jobs, settings, cache, store, parallel=parallel, verify=verify, write_behind=write_behind)
     return [entry for entry, _digest in pairs]
 
 
 def read_with_digests(
     jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
-    verify: bool = False,
+    verify: bool = False, write_behind: bool = False,
 ) -> list[tuple[Entry, str]]:  # fmt: skip
-    """Entries with the digest of the content each was judged from ("" for unreadable files)."""
+    """Entries with the digest of the content each was judged from ("" for unreadable files).
+    `write_behind`: new entries are stored in the background (`Store.write`)."""
+    if not jobs:
+        return []
     out: list[Entry | None] = [None] * len(jobs)
     digests: list[str] = [""] * len(jobs)
     contents: dict[int, bytes | None] = {}  # None: a worker reads and hashes the file
@@ -74,7 +77,7 @@ def read_with_digests(
             digests[index] = digest(data)
         misses.append(index)
     items = [(jobs[i], contents[i]) for i in misses]
-    judged = parallel_map(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
+    judged = parallel_iter(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
     new_rows = []
     for index, (judged_entry, text, found, facts) in zip(misses, judged, strict=True):
         out[index] = judged_entry
@@ -90,7 +93,7 @@ def read_with_digests(
             done_entry = out[index]
             if done_entry is not None and digests[index]:
                 cache.put(job[0], job[1], digests[index], settings, done_entry)
-    store.write(new_rows)
+    store.write(new_rows, background=write_behind)
     for index, maybe in enumerate(out):
         if maybe is not None and digests[index]:
             store.seen.add((jobs[index][1], digests[index]))
