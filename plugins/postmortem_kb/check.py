@@ -114,9 +114,12 @@ def check_paths(
     checked_files: list[Path] = []
     walked: dict[str, list[Path]] = {}
     real = _RealPaths()
+    targets: list[list[Path]] = []  # the file lists of the folders checked
     for target in paths:
         in_dir = target.is_dir()
         files = _walk(target, settings, walked) if in_dir else [target]
+        if in_dir:
+            targets.append(files)
         if in_dir and not files:
             result.findings.append(no_postmortems(target, settings))
         # A file named on the command line is always read: the cache may not trust its mtime.
@@ -137,7 +140,9 @@ def check_paths(
             result.findings.sort(key=Finding.sort_key)
             result.corpus = corpus
             return result
-    rest = [f for f in others if real.of(f, found_in_dir=True) not in seen]
+    # The knowledge base is often itself the folder checked: then nothing of it is left to read.
+    rest = [] if any(others is listed for listed in targets) else others
+    rest = [f for f in rest if real.of(f, found_in_dir=True) not in seen]
     for entry in _entries(rest, settings, store) if rest else ():
         corpus.entries[entry.path] = entry
     if store is not None and others:
