@@ -21,7 +21,6 @@ import yaml
 from postmortem_kb.evaluate import evaluate_bytes
 from postmortem_kb.failure_classes import classify
 from postmortem_kb.findings import Finding
-from postmortem_kb.parsing import front_matter
 from postmortem_kb.parsing.front_matter import FrontMatter
 from postmortem_kb.records import incident_from
 from postmortem_kb.relations import _CLASSES, _TERM_COUNTS, text_facts, tokens
@@ -51,7 +50,6 @@ def _use_reference_paths(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(placeholders, "body_may_hold", lambda ctx: True)
     patch.setattr(unknown_keys, "only_known", lambda data, kind: False)
     patch.setattr(action_items, "_same", lambda cell, value: action_items._norm(cell) == action_items._norm(value))
-    patch.setattr(front_matter, "_Composer", front_matter.STOCK_LOADER)
 
 
 # Characters that tokenising, case-folding or whitespace handling could treat differently.
@@ -186,71 +184,3 @@ def test_text_facts_made_in_a_worker_equal_facts_made_afresh() -> None:
         (counts, _surface), classes = text_facts(record, settings.terms)
         assert counts == Counter(tokens(record.rca_text, None, settings.terms))
         assert classes == classify(record.rca_text, record.root_causes, settings.terms)
-
-
-# Scalars whose type YAML decides from their text: every implicit type, near misses and text.
-_SCALARS = [
-    *"yes Yes YES no No NO y Y n N on On ON off Off OFF true True TRUE false False FALSE tRUE".split(),
-    *"null Null NULL ~ 0 -0 +1 1_000 0x1F 0o17 017 0b101 1e3 1.5e-3 .5 -.5 +.5 .inf -.Inf +.INF .NaN .nan".split(),
-    *"1:20 190:20:30 2024-01-01 2024-1-1 2024-02-30 2024-01-01T10:00:00Z 2024-01-01t10:00:00.5+01:00".split(),
-    *"= << - + . a title timeline tags t o tag1 1a 12abc Øre \u00e9t\u00e9".split(),
-]
-
-
-def _tree(node: yaml.Node | None, seen: dict[int, int] | None = None) -> tuple[object, ...]:
-    """A node's tag, marks and value, its children's recursively: equal trees, equal documents. A
-    node met again (an alias) is its number in the walk, so an alias bomb is not expanded."""
-    if node is None:  # an empty document
-        return (None,)
-    seen = {} if seen is None else seen
-    if id(node) in seen:
-        return ("alias", seen[id(node)])
-    seen[id(node)] = len(seen)
-    marks = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
-    if isinstance(node, yaml.MappingNode):
-        return node.tag, marks, [(_tree(k, seen), _tree(v, seen)) for k, v in node.value]
-    if isinstance(node, yaml.SequenceNode):
-        return node.tag, marks, [_tree(item, seen) for item in node.value]
-    return node.tag, marks, node.value
-
-
-def test_composed_front_matter_is_the_stock_loaders(tmp_path: Path) -> None:
-    """The cheaper resolver tags every scalar as PyYAML's does, in every input and in a document of
-    scalars written plain, quoted, as keys, in lists and in flow style (twice: the second time from
-    the remembered tags)."""
-    texts = []
-    for _name, data, _settings in _inputs(tmp_path):
-        match = front_matter.YAML_RE.match(data.decode("utf-8", "replace").replace("\r\n", "\n"))
-        if match:
-            texts.append(match.group(1))
-    values = [s for s in _SCALARS if s not in ("-", "=")]  # a block entry; the merge key's value tag
-    plain = "\n".join(f"k{i}: {s}" for i, s in enumerate(values))
-    quoted = "\n".join(f"q{i}: '{s}'" for i, s in enumerate(_SCALARS))
-    keys = "\n".join(f"{s}: v" for s in values if s not in ("<<", "~"))
-    listed = "list:\n" + "\n".join(f"  - {s}" for s in values) + "\nflow: [" + ", ".join(values[:30]) + "]"
-    texts += [plain, quoted, keys, listed, "", "k:", "? complex\n: v", "!!str 1: !!int '2'"]
-    texts += [f"k: {s}" for s in _SCALARS] + [f"{s}: {s}" for s in _SCALARS]
-    composed = 0
-    for _round in range(2):
-        for text in texts:
-            try:
-                expected = _tree(yaml.compose(text, Loader=front_matter.STOCK_LOADER))
-            except yaml.YAMLError:
-                with pytest.raises(yaml.YAMLError):
-                    yaml.compose(text, Loader=front_matter._Composer)
-                continue
-            assert _tree(yaml.compose(text, Loader=front_matter._Composer)) == expected, text
-            composed += 1
-    assert composed > 2 * 300
-    # the documents hold every implicit type: the comparison covers each resolver
-    tags = _tags(_tree(yaml.compose(plain + "\n" + listed, Loader=front_matter.STOCK_LOADER)))
-    assert {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp", "str")} <= tags
-
-
-def _tags(tree: tuple[object, ...]) -> set[object]:
-    found, value = {tree[0]}, tree[-1]
-    if isinstance(value, list):
-        for item in value:
-            for part in item if isinstance(item[0], tuple) else (item,):
-                found |= _tags(part)
-    return found

@@ -32,41 +32,6 @@ try:  # libyaml is an order of magnitude faster; pure Python is the fallback
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-_STR_TAG = "tag:yaml.org,2002:str"
-STOCK_LOADER = _Loader  # what `_Composer` must agree with (tests/test_fast_paths.py)
-
-
-class _Composer(_Loader):
-    """The libyaml loader with a cheaper resolver (the tag of each scalar): PyYAML's resolver, in
-    Python, tries the implicit-type patterns filed under a scalar's first character. Which tag a
-    scalar gets depends only on its text when no path resolver is set (none is), so a plain scalar
-    whose first character files no pattern is text at once, and the others (keys such as `title`,
-    `timeline`) are remembered. Quoted scalars are text, as PyYAML decides."""
-
-    _tags: dict[str, str] = {}  # noqa: RUF012 - shared on purpose: a scalar's tag never changes
-
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> Any:
-        if kind is not ScalarNode or self.yaml_path_resolvers or None in self.yaml_implicit_resolvers:
-            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-        if not implicit[0] or (value and value[0] not in self.yaml_implicit_resolvers):
-            return _STR_TAG
-        tag = self._tags.get(value)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-            if len(value) <= 64 and len(self._tags) < 4096:
-                self._tags[value] = tag
-        return tag
-
-    # Path resolvers are what these two maintain: without any, nothing to do for each node.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        if self.yaml_path_resolvers:
-            super().descend_resolver(current_node, current_index)
-
-    def ascend_resolver(self) -> None:
-        if self.yaml_path_resolvers:
-            super().ascend_resolver()
-
-
 Path = tuple[str | int, ...]
 # Values after aliases are expanded: a real postmortem has a few hundred, an alias bomb of
 # 2 KB has 9**8. Expansion is counted as it happens, so a bomb stops at the bound.
@@ -218,7 +183,7 @@ def load(yaml_text: str, first_line: int) -> tuple[Any, Positions, list[tuple[Pa
     offset = first_line - 1
     positions = Positions(offset=offset, start=Position(max(first_line - 1, 1), 1))
     try:
-        node = yaml.compose(yaml_text, Loader=_Composer)
+        node = yaml.compose(yaml_text, Loader=_Loader)
         if node is None:
             return None, positions, []
         positions.root = node
