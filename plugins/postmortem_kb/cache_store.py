@@ -24,7 +24,6 @@ import dataclasses
 import hashlib
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from importlib import metadata
@@ -110,7 +109,6 @@ class Store:
         self._stats: dict[str, tuple[int, int, int, str, int]] | None = None
         self._new_stats: dict[str, tuple[int, int, int, str, int]] = {}
         self.seen: set[tuple[str, str]] = set()  # (path, digest) of every entry given out this run
-        self._pending: threading.Thread | None = None  # a write still under way (`write(background=True)`)
 
     @classmethod
     def open(cls, folder: Path, settings: Settings) -> Store | None:
@@ -133,7 +131,6 @@ class Store:
         return None
 
     def close(self) -> None:
-        self.settle()
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
 
@@ -141,7 +138,6 @@ class Store:
 
     def known_digest(self, path: str, st: os.stat_result) -> str | None:
         """The digest recorded for this file when its size, mtime and inode are unchanged."""
-        self.settle()
         if self._stats is None:
             self._stats = {}
             with contextlib.suppress(sqlite3.Error, ValueError):
@@ -164,7 +160,6 @@ class Store:
         """Stored entries by (path, digest)."""
         wanted = list(keys)
         out: dict[tuple[str, str], str] = {}
-        self.settle()
         try:
             if len(wanted) > 200:  # one scan beats thousands of lookups
                 want = set(wanted)
@@ -184,14 +179,12 @@ class Store:
 
     def is_empty(self) -> bool:
         """No entry stored yet (a new cache): nothing to look up."""
-        self.settle()
         try:
             return self._conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
         except sqlite3.Error:
             return False
 
     def blob(self, name: str) -> str | None:
-        self.settle()
         try:
             row = self._conn.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
         except sqlite3.Error:
@@ -200,7 +193,6 @@ class Store:
 
     def index_rows(self, corpus: str) -> list[tuple[Any, ...]] | None:
         """The relation index rows of a knowledge base (`relation_index.Doc.row`); None on failure."""
-        self.settle()
         try:
             cur = self._conn.execute("SELECT * FROM index_docs WHERE corpus = ?", (corpus,))
             return [row[1:] for row in cur]
@@ -213,49 +205,14 @@ class Store:
         blobs: Iterable[tuple[str, str]] = (),
         keep_only: Iterable[tuple[str, str]] | None = None,
         index: tuple[str, Iterable[tuple[Any, ...]], Iterable[str]] | None = None,
-        *,
-        background: bool = False,
     ) -> None:
         """Store new entries (path, digest, text), blobs and the file digests seen, in one
         transaction. `keep_only`: after a whole-knowledge-base pass, the (path, digest) pairs
         still current; every other entry is dropped so the cache does not grow with each edit.
-        `index`: (corpus, rows to put, paths to drop) of the relation index.
-        `background`: in a thread, while the caller goes on (a cold check compares the corpus
-        meanwhile); the next use of the store waits for it, writes keep their order."""
+        `index`: (corpus, rows to put, paths to drop) of the relation index."""
         new_entries, new_blobs = list(entries), list(blobs)
-        kept = None if keep_only is None else list(keep_only)
-        changes = None if index is None else (index[0], list(index[1]), list(index[2]))
-        stats, self._new_stats = self._new_stats, {}
-        if not (new_entries or new_blobs or stats or kept is not None or changes is not None):
+        if not (new_entries or new_blobs or self._new_stats or keep_only is not None or index is not None):
             return
-        earlier = self._pending
-        if not background:
-            self.settle()
-            self._write(new_entries, new_blobs, kept, changes, stats)
-            return
-
-        def run() -> None:
-            if earlier is not None:
-                earlier.join()
-            self._write(new_entries, new_blobs, kept, changes, stats)
-
-        self._pending = threading.Thread(target=run, name="pmkb-cache-write")
-        self._pending.start()
-
-    def settle(self) -> None:
-        """Wait for a write under way in the background."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.join()
-
-    def _write(
-        self,
-        entries: list[tuple[str, str, str]],
-        blobs: list[tuple[str, str]],
-        keep_only: list[tuple[str, str]] | None,
-        index: tuple[str, list[tuple[Any, ...]], list[str]] | None,
-        stats: dict[str, tuple[int, int, int, str, int]],
-    ) -> None:
         try:
             with self._transaction() as conn:
                 if index is not None:
@@ -268,16 +225,17 @@ class Store:
                         [(corpus, *row) for row in rows],
                     )
                 conn.executemany(
-                    "INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)", [(p, *v) for p, v in stats.items()]
+                    "INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)",
+                    [(p, *v) for p, v in self._new_stats.items()],
                 )
-                conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", entries)
-                conn.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", blobs)
+                conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", new_entries)
+                conn.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", new_blobs)
                 if keep_only is not None:
                     conn.execute(
                         "CREATE TEMP TABLE IF NOT EXISTS keep (path TEXT, digest TEXT, PRIMARY KEY (path, digest))"
                     )
                     conn.execute("DELETE FROM keep")
-                    conn.executemany("INSERT OR IGNORE INTO keep VALUES (?, ?)", keep_only)
+                    conn.executemany("INSERT OR IGNORE INTO keep VALUES (?, ?)", list(keep_only))
                     conn.execute(
                         "DELETE FROM entries WHERE NOT EXISTS "
                         "(SELECT 1 FROM keep WHERE keep.path = entries.path AND keep.digest = entries.digest)"
@@ -286,7 +244,8 @@ class Store:
         except sqlite3.Error:
             return  # locked past the timeout or read-only: the next run does the work again
         if self._stats is not None:
-            self._stats.update(stats)
+            self._stats.update(self._new_stats)
+        self._new_stats = {}
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

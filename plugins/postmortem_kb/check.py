@@ -51,10 +51,8 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> tuple[ParsedFile 
 
 
 def _entries(files: list[Path], settings: Settings, store: Store | None, *, verify: bool = False) -> list[Entry]:
-    # pmkb check is single-threaded: it may fork workers for a large corpus. The cache is written
-    # behind, while the corpus is compared; its owner closes it, which waits for the writes.
-    jobs = [(str(f), str(f), f) for f in files]
-    return read_entries(jobs, settings, parallel=True, store=store, verify=verify, write_behind=True)
+    # pmkb check is single-threaded: it may fork workers for a large corpus
+    return read_entries([(str(f), str(f), f) for f in files], settings, parallel=True, store=store, verify=verify)
 
 
 def find_postmortems(root: Path, settings: Settings) -> list[Path]:
@@ -106,7 +104,7 @@ GC_THRESHOLD = 100_000
 def collecting_rarely() -> Iterator[None]:
     """Python's cyclic collector runs rarely while the corpus is read and compared: it otherwise
     walked the entries again and again as they accumulated, though they live until the end anyway
-    (a cold check of 10,000: 0.5 s of the parent's 2 s CPU, timed with `gc.callbacks`). Forked
+    (a cold check of 10,000: 0.4-0.5 s of the parent's 1.5-2 s CPU, `bench_check_phases.py`). Forked
     workers inherit the setting. Collections still happen, so memory stays bounded."""
     before = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *before[1:])
@@ -173,7 +171,7 @@ def _check_paths(
     for entry in _entries(rest, settings, store) if rest else ():
         corpus.entries[entry.path] = entry
     if store is not None and others:
-        store.write(keep_only=store.seen, background=True)  # a whole pass: entries of older contents go
+        store.write(keep_only=store.seen)  # a whole pass: entries of older contents go
     relations = relations_for(corpus.incidents, settings)
     result.findings.extend(f for f in similar_incidents(corpus.entries.values(), relations) if f.path in checked)
     # without the knowledge base (no docs_dir), a stem missing from the files given proves nothing

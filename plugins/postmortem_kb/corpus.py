@@ -89,18 +89,17 @@ PARALLEL_FROM = 400  # files; below this, starting worker processes costs more t
 
 def read_entries(
     jobs: Sequence[Job], settings: Settings, cache: EntryCache | None = None, *, parallel: bool = False,
-    store: Store | None = None, verify: bool = False, write_behind: bool = False,
+    store: Store | None = None, verify: bool = False,
 ) -> list[Entry]:  # fmt: skip
     """Entries of many files, on every core when `parallel` and there are many: each file is judged
     on its own. Workers are forked, which only a single-threaded caller may ask for (`pmkb check`,
     `mkdocs build`; never `mkdocs serve`, which runs a server thread and has the cache instead).
     With a persistent `store`, files judged before are taken from it (`stored_entries`); `verify`
-    reads every file to learn its content digest instead of trusting unchanged size and mtime;
-    `write_behind` stores new entries in the background (the caller settles the store)."""
+    reads every file to learn its content digest instead of trusting unchanged size and mtime."""
     if store is not None:
         from .stored_entries import read_stored
 
-        return read_stored(jobs, settings, cache, store, parallel=parallel, verify=verify, write_behind=write_behind)
+        return read_stored(jobs, settings, cache, store, parallel=parallel, verify=verify)
     pairs = parallel_map(_worker_entry, jobs, settings, parallel, lambda job: (_read_entry(job, settings, cache), None))
     for entry, facts in pairs:
         if facts is not None and entry.incident is not None:

@@ -23,20 +23,17 @@ Item = tuple[Job, bytes | None]  # a file and its content, when already read
 
 def read_stored(
     jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
-    verify: bool = False, write_behind: bool = False,
+    verify: bool = False,
 ) -> list[Entry]:  # fmt: skip
-    pairs = read_with_digests(jobs, settings, cache, store, parallel=parallel, verify=verify, write_behind=write_behind)
+    pairs = read_with_digests(jobs, settings, cache, store, parallel=parallel, verify=verify)
     return [entry for entry, _digest in pairs]
 
 
 def read_with_digests(
     jobs: Sequence[Job], settings: Settings, cache: EntryCache | None, store: Store, *, parallel: bool,
-    verify: bool = False, write_behind: bool = False,
+    verify: bool = False,
 ) -> list[tuple[Entry, str]]:  # fmt: skip
-    """Entries with the digest of the content each was judged from ("" for unreadable files).
-    `write_behind`: new entries are stored in the background (`Store.write`)."""
-    if not jobs:
-        return []
+    """Entries with the digest of the content each was judged from ("" for unreadable files)."""
     out: list[Entry | None] = [None] * len(jobs)
     digests: list[str] = [""] * len(jobs)
     contents: dict[int, bytes | None] = {}  # None: a worker reads and hashes the file
@@ -93,7 +90,7 @@ def read_with_digests(
             done_entry = out[index]
             if done_entry is not None and digests[index]:
                 cache.put(job[0], job[1], digests[index], settings, done_entry)
-    store.write(new_rows, background=write_behind)
+    store.write(new_rows)
     for index, maybe in enumerate(out):
         if maybe is not None and digests[index]:
             store.seen.add((jobs[index][1], digests[index]))
