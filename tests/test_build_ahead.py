@@ -18,7 +18,7 @@ from postmortem_kb.parsing.front_matter import parse
 from postmortem_kb.settings import Settings
 
 from .conftest import REFERENCE_KB
-from .sites import base, make_site
+from .sites import base, build, make_site
 
 # One `mkdocs build` in a process of its own, told the command: "serve" makes everything in turn.
 BUILD = """
@@ -164,3 +164,13 @@ def test_services_read_without_yaml_hold_those_yaml_reads(front_matter: str, rea
     plain = _plain_services(text)
     assert (plain is not None) == read_plain
     assert plain is None or strings <= set(plain)
+
+
+def test_postmortems_judged_ahead_still_fail_a_strict_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMKB_NO_CACHE", "1")  # without the persistent cache the build judges them ahead
+    make_site(tmp_path, {"2025-01-14-ok.md": base(), "2025-01-15-named-only.md": NAMED_ONLY})
+    built = build(tmp_path)
+    assert built.returncode == 1
+    assert "docs/2025-01-15-named-only.md:13:13: error [timeline-order]" in built.log
+    assert "Aborted with" in built.log and "Traceback" not in built.log
+    assert not (built.site / "services" / "named-only").exists()
