@@ -26,6 +26,7 @@ from .clock import ClockError, today
 from .config import PostmortemsConfig, to_settings
 from .corpus import EntryCache, collect
 from .history import HistoryReader, Pending
+from .idle_gc import IdleCollector
 from .page_meta import make_safe
 from .pages.render import Link, Renderer
 from .pages.sanitize import clean
@@ -69,6 +70,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self._inputs: preview.Inputs = {}  # what each page was made from in the previous serve rebuild
         self._last_exports: tuple[object, dict[str, str]] | None = None
         self._bytecode = MemoryBytecodeCache()  # the theme's templates, compiled once per serve session
+        self._idle = IdleCollector()  # serve: the cycle collector runs between rebuilds (idle_gc.py)
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
@@ -208,9 +210,18 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if self.pending is not None:
             log.debug(f"history pass: the build waited {self.pending.waited:.2f} s for it")
         self.history.release()
+        self._between_rebuilds()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.history.release()
+        self._between_rebuilds()
+
+    def on_shutdown(self) -> None:
+        self._idle.stop()
+
+    def _between_rebuilds(self) -> None:
+        if self.command == "serve":
+            self._idle.after_build()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.plan is None or self.files is None:
