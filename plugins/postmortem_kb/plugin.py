@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -35,7 +36,7 @@ from .rules.cross_file import similar_incidents
 from .rules.links import corpus_findings
 from .settings import Settings
 from .site import SitePlan
-from .template_cache import MemoryBytecodeCache
+from .template_cache import ThemeCache
 from .verdict import fails
 
 log = get_plugin_logger(__name__)
@@ -67,18 +68,22 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self._store_for: tuple[str, Settings] | None = None
         self.dirty = False
         self._renderer: tuple[tuple[Settings, list[str]], Renderer] | None = None  # templates compiled once
-        self._inputs: preview.Inputs = {}  # what each page was made from in the previous serve rebuild
+        self._inputs: dict[str, preview.Inputs] = {}  # site_dir -> what each page was made from, last rebuild
+        self._kept: set[str] = set()  # generated pages this dirty rebuild does not make again
         self._last_exports: tuple[object, dict[str, str]] | None = None
-        self._bytecode = MemoryBytecodeCache()  # the theme's templates, compiled once per serve session
+        self._theme = ThemeCache()  # serve: the theme's templates compiled, and its files listed, once
         self._idle = IdleCollector()  # serve: the cycle collector runs between rebuilds (idle_gc.py)
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
 
+    @event_priority(100)  # first: material's search plugin makes theme environments in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        if self.command == "serve":
+            self._theme.attach(config.theme)
         docs_dir = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path or "."))
         self.settings = to_settings(self.config, docs_dir)
         config.extra_css.append(CSS_URI)
@@ -132,8 +137,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             _add(files, File.generated(config, src_uri, content=markdown, inclusion=inclusion))
         if self.command == "serve" and self.dirty:
             inputs = preview.page_inputs(self.plan, generated)
-            _choose_rebuilt(files, set(self.plan.corpus.entries), set(generated), inputs, self._inputs)
-            self._inputs = inputs
+            # what the previous rebuild made is only on disk if it wrote to the same folder
+            before = self._inputs.get(config.site_dir, {})
+            self._kept = _choose_rebuilt(files, set(self.plan.corpus.entries), set(generated), inputs, before)
+            self._inputs = {config.site_dir: inputs}
         assets = resources.files("postmortem_kb").joinpath("assets")
         # One stylesheet: the palette's variables, then the rules that use them (a <link> less on every page).
         css = palette.stylesheet() + assets.joinpath("kb.css").read_text(encoding="utf-8")
@@ -155,9 +162,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self.files = files
         return files
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self._kept:
+            _titles_for_nav(files, self._kept, config)
+        return nav
+
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
-        if self.command == "serve" and env.bytecode_cache is None:
-            env.bytecode_cache = self._bytecode
+        if self.command == "serve":
+            self._theme.prepare(env)  # an environment the theme did not make (another plugin's)
         if self.plan is not None:
             for src_uri, text in self._exports(self.plan).items():
                 self.exports[src_uri].content_string = text
@@ -232,18 +244,32 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
 
 def _choose_rebuilt(
     files: Files, postmortems: set[str], generated: set[str], inputs: preview.Inputs, before: preview.Inputs
-) -> None:
+) -> set[str]:
     """For a dirty serve rebuild (preview.py): postmortem pages whose card changed are rebuilt though
     their file did not change, generated pages made from unchanged inputs are kept, and every other
-    page is rebuilt. MkDocs asks `File.is_modified()`; the answer is set on each File of this build."""
+    page is rebuilt. MkDocs asks `File.is_modified()`; the answer is set on each File of this build.
+    Returns the generated pages kept."""
     changed = preview.changed(inputs, before, postmortems | generated)
+    kept = set()
     for file in files.documentation_pages():
         uri = file.src_uri
         if uri in generated:
             if uri not in changed:
                 file.is_modified = _kept  # type: ignore[method-assign]
+                kept.add(uri)
         elif uri not in postmortems or uri in changed:
             file.is_modified = _remade  # type: ignore[method-assign]
+    return kept
+
+
+def _titles_for_nav(files: Files, kept: set[str], config: MkDocsConfig) -> None:
+    """MkDocs takes a page's title from its source, which it does not read for a page it keeps: the
+    navigation of every rebuilt page would name a kept page (a handbook page) "None". Its source is
+    read for the title, without rendering it."""
+    for uri in kept:
+        file = files.get_file_from_path(uri)
+        if file is not None and file.page is not None and file.page.markdown is None:
+            file.page.read_source(config)
 
 
 def _kept() -> bool:
