@@ -311,3 +311,24 @@ def test_in_serve_the_cycle_collector_runs_between_rebuilds_and_nothing_stays_fr
     finally:
         collector.stop()
     assert gc.get_freeze_count() == 0
+
+
+def test_in_serve_the_wait_for_more_changes_is_shortened_on_mkdocs_own_server(tmp_path: Path) -> None:
+    """`build_delay` is an attribute of MkDocs' LiveReloadServer, not an option: this fails when a
+    MkDocs upgrade drops or renames it (the plugin would then change nothing, silently)."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from postmortem_kb.plugin import PostmortemsPlugin
+    from postmortem_kb.serve_delay import BUILD_DELAY, shorten_build_delay
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        assert isinstance(server.build_delay, float) and server.build_delay > BUILD_DELAY
+        plugin = PostmortemsPlugin()
+        plugin.load_config({})
+        plugin.on_serve(server, config=MkDocsConfig(), builder=lambda: None)
+        assert server.build_delay == BUILD_DELAY
+        assert not shorten_build_delay(server)  # already short
+        assert not shorten_build_delay(object())  # another server: left alone
+    finally:
+        server.server_close()

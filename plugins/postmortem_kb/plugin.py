@@ -15,6 +15,7 @@ from typing import Literal
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -34,6 +35,7 @@ from .pages.sanitize import clean
 from .pages.tables import ROW_FILES
 from .rules.cross_file import similar_incidents
 from .rules.links import corpus_findings
+from .serve_delay import shorten_build_delay
 from .settings import Settings
 from .site import SitePlan
 from .template_cache import ThemeCache
@@ -227,6 +229,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
     def on_build_error(self, *, error: Exception) -> None:
         self.history.release()
         self._between_rebuilds()
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[[], None]) -> None:
+        if self.config.enabled:
+            shorten_build_delay(server)
 
     def on_shutdown(self) -> None:
         self._idle.stop()
