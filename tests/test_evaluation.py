@@ -17,7 +17,7 @@ from postmortem_kb.pages.handbook import BLAMELESS_ACCURACY
 from postmortem_kb.relations import similar_texts
 
 from .evaluation import measure_action_items, measure_blameless, measure_pairs
-from .evaluation.scoring import Confusion
+from .evaluation.scoring import Confusion, read_part
 
 EVALUATION = Path(__file__).parent / "evaluation"
 
@@ -99,14 +99,55 @@ def test_similar_incident_links_on_the_test_part_do_not_regress() -> None:
     assert score.true_pos >= 12 and score.false_pos <= 1
 
 
+def test_pair_parts_are_cited_and_share_no_incident() -> None:
+    """Every real incident of a pairs part is cited, and no incident (by source) is in two parts."""
+    cited = {s["id"] for s in yaml.safe_load((EVALUATION / "sources-items.yaml").read_text("utf-8"))["sources"]}
+    sources = {
+        part: {side["source"] for pair in read_part("pairs", part)["pairs"] for side in (pair["a"], pair["b"])}
+        for part in ("dev", "test", "test4")
+    }
+    for part, ids in sources.items():
+        assert ids <= cited, (part, sorted(ids - cited)[:5])
+    assert not sources["dev"] & sources["test"] and not sources["dev"] & sources["test4"]
+    assert not sources["test"] & sources["test4"]
+
+
+# Round 4 (pairs.test4.yaml: 44 pairs from 88 incidents, failure classes chosen by a blind collector from the
+# sources, no example list), measured once with the round-3 method: 4 of 22 linked, 2 false links of 22.
+
+
+@pytest.mark.xfail(strict=True, reason="round 4 on a second held-back part: precision 0.67, recall 4/22 (goal 0.9)")
+def test_similar_incident_links_on_the_round_4_test_part_reach_the_goal() -> None:
+    score = measure_pairs.score("test4")[0]
+    assert score.recall >= GOAL and score.precision >= GOAL and score.true_pos > 0
+
+
+def test_similar_incident_links_on_the_round_4_test_part_do_not_regress() -> None:
+    score = measure_pairs.score("test4")[0]
+    assert score.true_pos >= 4 and score.false_pos <= 2
+
+
 def test_similar_incident_links_on_the_development_parts() -> None:
     """Round 3 was tuned on these (pairs.dev.yaml and the hand-written pairs.handwritten.yaml): they keep it from
-    getting worse. Dev: 13 of 13 same-class pairs linked, no false link. Hand-written (five batches, each its own
-    corpus): 82 of 85 linked, 3 of 47 hard negatives linked (each shares a whole clause with its partner)."""
+    getting worse. Dev: 13 of 13 same-class pairs linked, no false link. Hand-written batches 1-5 (each its own
+    corpus): 82 of 85 linked, 3 of 47 hard negatives linked (each shares a whole clause with its partner).
+    Batch 6 was written in round 4 and never tuned on: its first run, 5 of 21 linked and 5 of 13 hard negatives
+    linked, is the floor, and the figure any change to the method has to beat."""
     dev = measure_pairs.score("dev")[0]
     assert (dev.true_pos, dev.false_pos, dev.false_neg) == (13, 0, 0)
-    hand = measure_pairs.score("handwritten")[0]
-    assert hand.true_pos >= 82 and hand.false_pos <= 3
+    rows = measure_pairs.score("handwritten")[1]
+    tuned = _linked([(p, s) for p, s in rows if p.group != "batch-6"])
+    assert tuned[0] >= 82 and tuned[1] <= 3
+    fresh = _linked([(p, s) for p, s in rows if p.group == "batch-6"])
+    assert fresh[0] >= 5 and fresh[1] <= 5
+
+
+def _linked(rows: list[tuple[measure_pairs.Pair, float | None]]) -> tuple[int, int]:
+    """Same-class pairs linked, different pairs linked."""
+    return (
+        sum(1 for p, s in rows if s is not None and p.label == "same-class"),
+        sum(1 for p, s in rows if s is not None and p.label != "same-class"),
+    )
 
 
 def test_regex_and_regular_expression_meet() -> None:
