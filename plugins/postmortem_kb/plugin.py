@@ -265,6 +265,10 @@ def _choose_rebuilt(
                 kept.add(uri)
         elif uri not in postmortems or uri in changed:
             file.is_modified = _remade  # type: ignore[method-assign]
+        else:
+            # MkDocs asks twice per page (read, then write), each time comparing two mtimes: asked
+            # once here (nothing writes the built page in between), 2,000 stat calls less on 1,000.
+            file.is_modified = _remade if file.is_modified() else _kept  # type: ignore[method-assign]
     return kept
 
 
