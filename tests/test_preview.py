@@ -332,3 +332,13 @@ def test_in_serve_the_wait_for_more_changes_is_shortened_on_mkdocs_own_server(tm
         assert not shorten_build_delay(object())  # another server: left alone
     finally:
         server.server_close()
+
+
+def test_make_serve_runs_the_dirty_preview_without_strict_when_mkdocs_yml_sets_it() -> None:
+    """MkDocs warns on every dirty build; with `strict: true` in mkdocs.yml (this repository's)
+    `mkdocs serve --dirty` aborts after its first build unless `--no-strict` is given."""
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    command = next(line.split() for line in recipe.splitlines() if "mkdocs serve" in line)
+    assert "--dirty" in command
+    if re.search(r"(?m)^strict:\s*true\s*$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8")):
+        assert "--no-strict" in command
