@@ -131,8 +131,12 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
             while True:
                 page = fetch(page_url(base, target)) or ""
                 if token in page and f"{other.stem}/" in page:
-                    # incidents/ draws its rows from the shared rows file
-                    listing = fetch(f"{base}/assets/postmortem-kb/incidents.json") or ""
+                    # incidents/ draws its rows from the shared rows file, or with analytics from the
+                    # export that file names
+                    listing = "".join(
+                        fetch(f"{base}/{uri}") or ""
+                        for uri in ("assets/postmortem-kb/incidents.json", "exports/incidents.json")
+                    )
                     trends = fetch(f"{base}/trends/")
                     if token in listing and trends is not None and trends != old_trends:
                         break

@@ -95,12 +95,31 @@ def tables(page: Path) -> list[dict[str, Any]]:
     for found in re.finditer(r'data-pmkb-rows="([^"]+)"(?: data-pmkb-where="([^"]*)")?', text):
         rows_file = (page.parent / html.unescape(found[1])).resolve()
         data: dict[str, Any] = json.loads(rows_file.read_text())
+        if "rows_from" in data:
+            data = _from_export(data, rows_file.parent / data["rows_from"])
         where = json.loads(html.unescape(found[2])) if found[2] else {}
         field = {name: i for i, name in enumerate(data["fields"])}
+        # fields stored once with their incident go back on each of its rows, as kb.js puts them
+        data["rows"] = [r + data["incidents"][r[field["incident"]]][2:] for r in data["rows"]]
+        data["fields"] = data["fields"] + data["incident_fields"]
+        field = {name: i for i, name in enumerate(data["fields"])}
         data["rows"] = [r for r in data["rows"] if all(_holds(r[field[k]], v) for k, v in where.items())]
-        data["incidents"] = [[title, (rows_file.parent / href).resolve()] for title, href in data["incidents"]]
+        data["incidents"] = [[i[0], (rows_file.parent / i[1]).resolve()] for i in data["incidents"]]
         out.append(data)
     return out
+
+
+def _from_export(spec: dict[str, Any], export: Path) -> dict[str, Any]:
+    """kb.js's fromExport: the rows of exports/incidents.json, shown as `spec` (a rows file) says."""
+    exported = json.loads(export.read_text())
+    at = {name: i for i, name in enumerate(exported["columns"])}
+    root = export.parent / spec["root"]
+    rows, incidents = [], []
+    for i, values in enumerate(reversed(exported["data"])):
+        incidents.append([values[at["title"]], str((root / values[at["url"]]).resolve())])  # absolute, as kb.js
+        rows.append([*values, i, values[at["date"]][:4], spec["severity_ranks"].get(values[at["severity"]], 4)])
+    fields = [spec["rename"].get(name, name) for name in exported["columns"]]
+    return {**spec, "fields": [*fields, "incident", "year", "severity_rank"], "rows": rows, "incidents": incidents}
 
 
 def _holds(value: Any, wanted: Any) -> bool:

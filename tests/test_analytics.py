@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from postmortem_analytics import charts, metrics
-from postmortem_analytics.exports import action_items_csv, incidents_csv, incidents_json
+from postmortem_analytics.exports import action_items_csv, incident_records, incidents_csv, incidents_json
 from postmortem_analytics.figures import figure_json
 from postmortem_analytics.frames import INCIDENT_COLUMNS, action_items_frame, incidents_frame
 from postmortem_analytics.process import time_to_postmortem
@@ -151,12 +151,22 @@ def test_exports_have_stable_columns_iso_timestamps_and_minutes(frame: pd.DataFr
     assert tuple(csv.columns) == INCIDENT_COLUMNS and len(csv) == 3
     b = csv[csv["stem"] == "2025-02-19-b"].iloc[0]
     assert b["started"] == "2025-02-19T23:40:00Z" and b["ttr_min"] == 90 and b["services"] == "api;db"
-    data = json.loads(incidents_json(frame))
-    assert data["columns"] == list(INCIDENT_COLUMNS)
-    assert [r["ttr_min"] for r in data["incidents"]] == [120, 90, 360]
-    assert data["incidents"][1]["ttdiag_min"] is None
+    assert json.loads(incidents_json(frame))["columns"] == list(INCIDENT_COLUMNS)
+    exported = incident_records(incidents_json(frame))
+    assert [r["ttr_min"] for r in exported] == [120, 90, 360]
+    assert exported[1]["ttdiag_min"] is None
     actions = pd.read_csv(io.StringIO(action_items_csv(items)))
     assert len(actions) == 4 and actions["is_overdue"].sum() == 1
+
+
+def test_incidents_json_reads_back_with_pandas_as_the_csv_export(frame: pd.DataFrame) -> None:
+    # the format the README documents: pandas' "split" orient
+    from_json = pd.read_json(io.StringIO(incidents_json(frame)), orient="split", dtype=False)
+    from_csv = pd.read_csv(io.StringIO(incidents_csv(frame)))
+    assert tuple(from_json.columns) == tuple(from_csv.columns) == INCIDENT_COLUMNS and len(from_json) == 3
+    for column in ("services", "root_causes"):  # lists in JSON, joined by ";" in CSV
+        from_json[column] = from_json[column].map(";".join)
+    pd.testing.assert_frame_equal(from_json, from_csv, check_dtype=False, atol=0.005)
 
 
 def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) -> None:
@@ -173,7 +183,9 @@ def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) 
     for built in figures:
         # built as unvalidated dicts for speed (charts.py): plotly's own validation must accept every figure
         figure = go.Figure(built)
-        layout = json.loads(figure_json(built))["layout"]
+        drawn = json.loads(figure_json(built))
+        layout = drawn["layout"]
+        assert all(x == float(f"{x:.4g}") for x in _floats(drawn))  # what a reader can see, no more
         titles = [layout["title"], *(v["title"] for k, v in layout.items() if k[1:5] == "axis" and "title" in v)]
         assert all(isinstance(t, dict) for t in titles), titles  # plotly.js 3+ reads no string titles
         assert not layout.get("template")  # plotly's default one is ~6 KB of JSON a chart
@@ -197,7 +209,7 @@ def test_every_chart_builds_with_data(frame: pd.DataFrame, items: pd.DataFrame) 
 
 def test_stats_report_agrees_with_exports(frame: pd.DataFrame) -> None:
     report = stats_report(records(), TODAY, Settings())
-    exported = json.loads(incidents_json(frame))["incidents"]
+    exported = incident_records(incidents_json(frame))
     ttrs = pd.Series([r["ttr_min"] for r in exported])
     assert report["headline"]["incidents"] == len(exported)
     assert report["headline"]["ttr_median_min"] == ttrs.median() == 120
@@ -226,3 +238,11 @@ def test_strict_json_writes_null_for_nan_and_infinity_and_plain_json_otherwise()
     assert strict_json(value) == '{"a": [1.0, null, {"b": null}], "c": [2, null], "d": "é"}'
     finite = {"a": [1.5, {"b": 2}], "c": (3, "x"), "d": None}
     assert strict_json(finite, separators=(",", ":")) == json.dumps(finite, separators=(",", ":"))
+
+
+def _floats(value: object) -> list[float]:
+    if isinstance(value, float):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [x for v in value for x in _floats(v)] if isinstance(value, list) else []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from postmortem_analytics.exports import incident_records
 from postmortem_kb import history as history_module
 from postmortem_kb.cli import main
 from postmortem_kb.corpus import load_entry
@@ -293,8 +294,7 @@ def test_site_shows_process_figures(tmp_path: Path) -> None:
     assert rows["2025-01-14-checkout-502s"]["hours_to_draft"] == "18.10"
     assert rows["2025-03-02-search-slow"]["hours_to_published"] == "36.00"
     assert rows["2025-01-14-logins-failed"]["hours_to_published"] == ""  # not published: no value, not 0
-    data = json.loads(built.html("exports/incidents.json"))
-    by_stem = {r["stem"]: r for r in data["incidents"]}
+    by_stem = {r["stem"]: r for r in incident_records(built.html("exports/incidents.json"))}
     assert by_stem["2025-01-14-checkout-502s"]["hours_to_published"] == pytest.approx(140.1)
     assert by_stem["2025-01-14-logins-failed"]["hours_to_draft"] is None  # never committed
     items = [r for r in csv.DictReader(io.StringIO(built.html("exports/action-items.csv")))]
@@ -351,8 +351,8 @@ def test_site_without_history_has_nulls(tmp_path: Path, monkeypatch: pytest.Monk
     assert "Drafting and publishing times are not available" in trends
     assert 'data-pmkb-chart="time-to-postmortem"' not in trends
     assert "Close dates are not available" in built.html("action-items/index.html")
-    data = json.loads(built.html("exports/incidents.json"))
-    assert all(r["hours_to_draft"] is None and r["hours_to_published"] is None for r in data["incidents"])
+    exported = incident_records(built.html("exports/incidents.json"))
+    assert all(r["hours_to_draft"] is None and r["hours_to_published"] is None for r in exported)
     items = list(csv.DictReader(io.StringIO(built.html("exports/action-items.csv"))))
     assert items and all(r["closed"] == "" and r["closed_on_time"] == "" for r in items)
     check = CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml")])

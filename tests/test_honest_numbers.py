@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from postmortem_analytics.exports import incident_records
 from postmortem_analytics.frames import incidents_frame
 from postmortem_analytics.metrics import frequency
 from postmortem_analytics.report import stats_report
@@ -120,7 +121,7 @@ def test_real_kb_stats_json_and_exports(real_site: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((real_site / "exports" / "incidents.csv").read_text(encoding="utf-8"))))
     assert all(r["support_tickets"] == "" and r["users_affected"] == "" for r in rows)
     assert all(re.fullmatch(r"\d+", r["action_items"]) for r in rows)  # a count, not "3.00"
-    exported = json.loads((real_site / "exports" / "incidents.json").read_text(encoding="utf-8"))["incidents"]
+    exported = incident_records((real_site / "exports" / "incidents.json").read_text(encoding="utf-8"))
     assert all(isinstance(r["action_items"], int) and r["support_tickets"] is None for r in exported)
 
 

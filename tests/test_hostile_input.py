@@ -150,7 +150,7 @@ def test_a_non_strict_build_finishes_and_reports_the_same_findings(hostile_kb: P
     strict = json.loads(
         (built.site / "exports" / "incidents.json").read_text(), parse_constant=lambda c: pytest.fail(f"{c} in JSON")
     )
-    assert strict["incidents"]
+    assert strict["data"]
 
 
 def test_a_folder_mkdocs_excludes_is_not_checked_either(tmp_path: Path) -> None:

@@ -47,7 +47,9 @@ def test_without_diagnosed_ttf_spans_acknowledged_to_resolved() -> None:
     assert record.phases()["ttdiag"] is None
     assert record.phases()["ttf"] == dt.timedelta(minutes=45)
     card = summary_card(record, Renderer(Settings()), link, dt.date(2025, 2, 1))
-    assert "TTDiag+TTF 45 min" in card and 'title="Time to diagnose and fix"' in card
+    assert "TTDiag+TTF 45 min" in card
+    # no TTDiag on the bar: TTF starts where TTA ends (4 and 3 of 52 minutes) and runs to the end
+    assert 'style="--a:7.7%;--b:13.5%;--c:13.5%;--d:100%;"' in card
 
 
 def test_action_items_from_the_table_when_front_matter_has_none() -> None:

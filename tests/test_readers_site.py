@@ -123,7 +123,7 @@ def test_card_shows_authors_and_detection(reference: Path) -> None:
     page = (
         reference / "site" / "2025-02-03-card-payments-down-after-mtls-certificate-expiry" / "index.html"
     ).read_text()
-    card = page[page.index("data-pmkb-card") : page.index("</dl></div>", page.index("data-pmkb-card"))]
+    card = page[page.index('class="pmkb-card"') : page.index("</dl></div>", page.index('class="pmkb-card"'))]
     text = (REFERENCE_KB / "2025-02-03-card-payments-down-after-mtls-certificate-expiry.md").read_text()
     authors = re.search(r"^authors: \[(.*)\]$", text, re.M)
     detection = re.search(r"^detection: (.*)$", text, re.M)

@@ -103,7 +103,7 @@ def test_no_payload_runs_on_any_page(hostile_site: Built, served: str) -> None:
 
 def test_markup_is_shown_as_text(hostile_site: Built) -> None:
     page = hostile_site.html("2025-03-01-hostile/index.html")
-    card = page[page.index("data-pmkb-card") :]
+    card = page[page.index('class="pmkb-card"') :]
     assert "&lt;img src=x onerror=" in card  # the unknown roles key, as text
     assert "&lt;script&gt;window.__pwned=&#39;sme&#39;&lt;/script&gt;" in card
     # action-items/ draws its rows from a JSON file with kb.js: an http(s) ticket gets a link URL,
@@ -132,7 +132,7 @@ def test_csv_exports_are_spreadsheet_safe(hostile_site: Built) -> None:
     items = (hostile_site.site / "exports" / "action-items.csv").read_text()
     assert "'=HYPERLINK(" in items and "'+SUM(1,2)" in items and "'-2+3" in items
     data = json.loads((hostile_site.site / "exports" / "incidents.json").read_text())
-    assert data["incidents"]  # JSON keeps the text as written; it is not a spreadsheet
+    assert data["data"]  # JSON keeps the text as written; it is not a spreadsheet
 
 
 def test_two_builds_with_the_same_date_are_identical(tmp_path: Path) -> None:

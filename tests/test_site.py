@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from postmortem_analytics.exports import incident_records
 from postmortem_kb.cli import main
 
 from .conftest import REFERENCE_KB, ROOT
@@ -25,7 +26,7 @@ def test_reference_kb_builds_strict_with_every_generated_page(reference: Path) -
     assert len(incidents["rows"]) == len(stems) == 15
     for stem in stems:
         assert site / stem in {href for _title, href in incidents["incidents"]}
-        assert "data-pmkb-card" in (site / stem / "index.html").read_text()
+        assert 'class="pmkb-card"' in (site / stem / "index.html").read_text()
     services = {s for p in REFERENCE_KB.glob("2*.md") for s in re.findall(r"^services: \[(.*)\]", p.read_text(), re.M)}
     slugs = {s.strip() for line in services for s in line.split(",")}
     for slug in slugs:
@@ -39,10 +40,17 @@ def test_summary_card_values(reference: Path) -> None:
     page = (
         reference / "site" / "2025-02-03-card-payments-down-after-mtls-certificate-expiry" / "index.html"
     ).read_text()
-    card = page[page.index("data-pmkb-card") : page.index("</dl></div>", page.index("data-pmkb-card"))]
+    card = page[page.index('class="pmkb-card"') : page.index("</dl></div>", page.index('class="pmkb-card"'))]
     assert 'pmkb-sev--1">SEV1<' in card
     assert "Duration <strong>1 h 47 min</strong>" in card  # 09:00 -> 10:47
-    assert 'aria-label="TTD 3 min, TTA 2 min, TTDiag 36 min, TTF 1 h 6 min"' in card
+    # the legend is the bar's one text; the bar, hidden from assistive technology, ends each phase
+    # where its share of the 107 minutes does: 3, 3+2, 3+2+36, then all of it
+    legend = (
+        '<span class="ttd">TTD 3 min</span> <span class="tta">TTA 2 min</span> '
+        '<span class="ttdiag">TTDiag 36 min</span> <span class="ttf">TTF 1 h 6 min</span>'
+    )
+    assert legend in card
+    assert 'aria-hidden="true" style="--a:2.8%;--b:4.7%;--c:38.3%;--d:100%;"' in card
     assert '<a href="../services/payments-gateway/">payments-gateway</a>' in card
     assert "Incident commander: Tomas Novak" in card
     assert "3/3 closed" in card and "overdue" not in card
@@ -55,7 +63,7 @@ def test_overdue_items_follow_source_date_epoch(reference: Path) -> None:
     sms = (reference / "site" / "2025-06-30-otp-logins-failed-during-sms-provider-outage" / "index.html").read_text()
     assert '1/2 closed · <span class="pmkb-overdue">1 overdue</span>' in sms
     dns = (reference / "site" / "2026-06-15-checkout-outage-during-regional-dns-failure" / "index.html").read_text()
-    assert "2/5 closed" in dns and "overdue" not in dns.split("data-pmkb-card")[1].split("</dl>")[0]
+    assert "2/5 closed" in dns and "overdue" not in dns.split('class="pmkb-card"')[1].split("</dl>")[0]
 
 
 def test_service_page_lists_its_incidents_and_open_items(reference: Path) -> None:
@@ -161,7 +169,7 @@ def test_build_leaves_docs_dir_untouched(tmp_path: Path) -> None:
 
 
 def test_exports_and_pmkb_stats_agree(reference: Path) -> None:
-    exported = json.loads((reference / "site" / "exports" / "incidents.json").read_text())["incidents"]
+    exported = incident_records((reference / "site" / "exports" / "incidents.json").read_text())
     result = CliRunner().invoke(main, ["stats", "--format", "json", "-f", str(reference / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
     headline = json.loads(result.stdout)["headline"]
@@ -200,3 +208,12 @@ def test_blameless_findings_reach_the_build_log(tmp_path: Path) -> None:
     assert "WARNING -  postmortem_kb: docs/2025-01-14-a.md:42:1: warning [blameless-person-failed]" in failing.log
     guide = build(tmp_path, strict=False).html("handbook/blameless/index.html")
     assert "blameless-person-failed" in guide and "Instead of" in guide
+
+
+def test_trends_links_the_exports_and_states_their_format(reference: Path) -> None:
+    trends = reference / "site" / "trends" / "index.html"
+    page = trends.read_text()
+    links = re.findall(r'href="([^"]*exports/[^"]+)"', page)
+    assert [href.rsplit("/", 1)[-1] for href in links] == ["incidents.json", "incidents.csv", "action-items.csv"]
+    assert all((trends.parent / href).resolve().is_file() for href in links)
+    assert 'pandas.read_json(path, orient="split")' in page

@@ -36,6 +36,7 @@ from .metrics import (
 Trace = dict[str, Any]
 Figure = dict[str, Any]  # {"data": [traces], "layout": {...}}, as plotly.js reads it
 MAX_POINTS = 300
+MONTH_BAR_MS = 24 * 86_400_000  # a bar on a month axis (plotly.js measures date widths in ms)
 PHASES = (
     ("ttd_min", "Detect (TTD)", PHASE["ttd"]),
     ("tta_min", "Acknowledge (TTA)", PHASE["tta"]),
@@ -232,7 +233,14 @@ def incidents_per_month(frame: pd.DataFrame, levels: tuple[str, ...]) -> Figure:
     table = frequency(frame, "M", "severity")
     months = table.index.astype(str)
     order = [s for s in levels if s in table.columns] + [c for c in table.columns if c not in levels]
-    traces = [_bar(months, table[s], s, _severity_colour(s, levels)) for s in order]
+    # Each severity's bars only where it has incidents: a month without any stacks nothing, and a
+    # service's handful of incidents over years would otherwise send every month once per severity.
+    # The bars' width is set (a month's, less a gap) because plotly.js would make it the smallest gap
+    # between the months left, two or more months wide on a sparse chart.
+    traces = [
+        _bar(months[table[s] > 0], table[s][table[s] > 0], s, _severity_colour(s, levels), width=MONTH_BAR_MS)
+        for s in order
+    ]
     peak = float(table.sum(axis=1).max()) if not table.empty else 1.0
     return _figure(
         traces, "Incidents per month by severity", barmode="stack", yaxis=_counts(peak, title={"text": "incidents"})

@@ -10,6 +10,7 @@ import pandas as pd
 from postmortem_kb.check import find_postmortems
 from postmortem_kb.corpus import load_entry, read_regular
 from postmortem_kb.history import History
+from postmortem_kb.pages.render import duration
 from postmortem_kb.periods import month, quarter, start_day
 from postmortem_kb.process import closing, hours_to_draft, hours_to_published
 from postmortem_kb.records import Incident, minutes
@@ -50,6 +51,8 @@ INCIDENT_COLUMNS = (
     "repeat",
     "hours_to_draft",  # from the repository's history (postmortem_kb.process); empty without it
     "hours_to_published",
+    "ttr_text",  # time to recovery as the site writes it ("1 h 47 min")
+    "url",  # the postmortem's page, relative to the site's root; filled by the site's export only
 )
 ACTION_ITEM_COLUMNS = (
     "incident",
@@ -164,6 +167,8 @@ def _incident_row(incident: Incident, repeat: bool, time_zone: str) -> dict[str,
         "repeat": repeat,
         "hours_to_draft": None,  # with_process fills both
         "hours_to_published": None,
+        "ttr_text": duration(incident.duration),
+        "url": None,
     }
 
 

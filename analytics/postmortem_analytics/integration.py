@@ -141,8 +141,11 @@ class SiteAnalytics:
             self._service_rows = {s: rows[s] for s in busiest[:CHARTED_SERVICES]}
         return self._service_rows
 
-    def exports(self) -> dict[str, str]:
+    def exports(self, url_of: Callable[[str], str | None] = lambda _src_uri: None) -> dict[str, str]:
+        """`url_of`: a postmortem's page URL (relative to the site's root) from its src_uri."""
         frame, items = self._with_history
+        urls = {i.stem: url_of(i.src_uri) for i in self.incidents}
+        frame = frame.assign(url=frame["stem"].map(urls))
         texts = (exports.incidents_json(frame), exports.incidents_csv(frame), exports.action_items_csv(items))
         return dict(zip(EXPORT_URIS, texts, strict=True))
 

@@ -173,7 +173,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         if self.command == "serve":
             self._theme.prepare(env)  # an environment the theme did not make (another plugin's)
         if self.plan is not None:
-            for src_uri, text in self._exports(self.plan).items():
+            for src_uri, text in self._exports(self.plan, _url_of(files)).items():
                 self.exports[src_uri].content_string = text
             # hrefs in the rows files are relative to their folder (the same for all of them)
             link = _linker_at(files, self.row_files[ROW_FILES[0]].url)
@@ -181,13 +181,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
                 self.row_files[src_uri].content_string = text
         return env
 
-    def _exports(self, plan: SitePlan) -> dict[str, str]:
+    def _exports(self, plan: SitePlan, url_of: Callable[[str], str | None]) -> dict[str, str]:
         """The data exports, made again in a serve rebuild only when what they show changed."""
         if self.command != "serve":
-            return plan.exports()
+            return plan.exports(url_of)
         inputs = preview.corpus_inputs(plan)
         if self._last_exports is None or self._last_exports[0] != inputs:
-            self._last_exports = (inputs, plan.exports())
+            self._last_exports = (inputs, plan.exports(url_of))
         return self._last_exports[1]
 
     def _renderer_for(self, config: MkDocsConfig) -> Renderer:

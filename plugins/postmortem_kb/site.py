@@ -35,6 +35,7 @@ from .settings import Settings
 HOME_MARKER = "<!-- postmortems:charts -->"
 NOT_READ = unavailable("history not read")
 ACTION_ITEMS_CSV = "exports/action-items.csv"
+INCIDENTS_JSON = "exports/incidents.json"
 HOME_URI = "index.md"
 _SLOT = re.compile(r'<div data-pmkb-slot="([a-z-]+)"(?: data-arg="([a-z0-9-]*)")?></div>')
 
@@ -142,11 +143,11 @@ class SitePlan:
     def export_uris(self) -> list[str]:
         return [SCHEMA_PATH, *(EXPORT_URIS if self.settings.analytics else ())]
 
-    def exports(self) -> dict[str, str]:
-        """src_uri -> content of the data files published with the site."""
+    def exports(self, url_of: Callable[[str], str | None]) -> dict[str, str]:
+        """src_uri -> content of the data files published with the site; `url_of` gives a page's URL."""
         files = {SCHEMA_PATH: json.dumps(front_matter_schema(self.settings), indent=2) + "\n"}
         if self.analytics is not None:
-            files.update(self.analytics.exports())
+            files.update(self.analytics.exports(url_of))
         return files
 
     def feed(self, url_of: Callable[[str], str | None], title: str, site_url: str | None) -> str:
@@ -218,8 +219,15 @@ class SitePlan:
     def row_files(self, link: Link) -> dict[str, str]:
         """src_uri -> text of the rows files kb.js draws the tables from (pages/tables.py); `link` gives
         hrefs relative to their folder."""
+        # With analytics, the incidents' rows are those of exports/incidents.json (one copy in the site):
+        # the rows file says only how to show them.
+        incident_rows = (
+            incidents.rows_from_export(self.incidents, self.renderer, link, INCIDENTS_JSON)
+            if self.settings.analytics
+            else incidents.incidents_rows(self.incidents, self.renderer, link)
+        )
         rows = {
-            INCIDENT_ROWS: incidents.incidents_rows(self.incidents, self.renderer, link),
+            INCIDENT_ROWS: incident_rows,
             ACTION_ITEM_ROWS: action_items.action_item_rows(self.action_rows, self.renderer, link),
         }
         return {uri: rows_json(data) for uri, data in rows.items()}

@@ -241,7 +241,8 @@
   }
 
   // A table drawn from a rows file of the site (pages/tables.py): {columns, fields, rows (lists in
-  // `fields` order), incidents ([title, link]), services (slug -> link)}, links relative to the file.
+  // `fields` order), incidents ([title, link, ...values of incident_fields]), incident_fields,
+  // services (slug -> link)}, links relative to the file.
   // `data-pmkb-where` keeps the rows whose field equals each value or whose list holds it.
   function dataTable(box) {
     if (box.pmkbLoading) return;
@@ -249,6 +250,10 @@
     var url = new URL(box.getAttribute("data-pmkb-rows"), document.baseURI).href;
     var where = JSON.parse(box.getAttribute("data-pmkb-where") || "{}");
     loadRows(url).then(function (data) {
+      if (!data.rows_from) return data;
+      var from = new URL(data.rows_from, url).href;
+      return loadRows(from).then(function (exported) { return fromExport(data, exported, from); });
+    }).then(function (data) {
       if (box.isConnected) drawTable(box, data, url, where);
     }).catch(function (error) {
       box.pmkbLoading = false;
@@ -257,6 +262,26 @@
       note.textContent = "The table's rows could not be loaded (" + error.message + ").";
       box.parentNode.insertBefore(note, box);
     });
+  }
+
+  // A rows file that names another file's rows (`rows_from`: exports/incidents.json, pandas' "split"
+  // orient, oldest first) with how to show them (pages/incidents.py, rows_from_export): the rows
+  // newest first, fields renamed, each row's incident ([title, absolute link]), year and severity rank.
+  function fromExport(spec, exported, from) {
+    var root = new URL(spec.root, from);
+    var at = {};
+    exported.columns.forEach(function (name, i) { at[name] = i; });
+    var fields = exported.columns.map(function (name) { return spec.rename[name] || name; });
+    var incidents = [];
+    var rows = exported.data.slice().reverse().map(function (values, i) {
+      var severity = values[at.severity];
+      incidents.push([values[at.title], new URL(values[at.url], root).href]);
+      return values.concat([i, String(values[at.date]).slice(0, 4), spec.severity_ranks[severity] || 4]);
+    });
+    return {
+      columns: spec.columns, fields: fields.concat(["incident", "year", "severity_rank"]), rows: rows,
+      incidents: incidents, incident_fields: [], services: spec.services
+    };
   }
 
   function drawTable(box, source, url, where) {
@@ -270,9 +295,15 @@
     Object.keys(source.services).forEach(function (slug) { data.services[slug] = new URL(source.services[slug], url).href; });
     var keys = Object.keys(where);
     var rows = [];
+    var perIncident = source.incident_fields || [];
     source.rows.forEach(function (values) {
       var row = {};
       source.fields.forEach(function (name, i) { row[name] = values[i]; });
+      // fields stored once with the row's incident (an action item's services and quarter)
+      var incident = source.incidents[row.incident] || [];
+      perIncident.forEach(function (name, i) { row[name] = incident[2 + i]; });
+      // an action item's Status filter value: its status, and "Overdue" when it is (not sent per row)
+      if ("overdue" in row && !("state" in row)) row.state = row.overdue ? [row.status, "Overdue"] : [row.status];
       if (keys.every(function (k) { return asList(row[k]).indexOf(String(where[k])) >= 0; })) rows.push(row);
     });
     var form = box.previousElementSibling;

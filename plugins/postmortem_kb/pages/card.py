@@ -50,11 +50,13 @@ def summary_card(
     """`process`: the drafted/published line from the repository's history (pages/process.py)."""
     related = related_incidents(incident, relations, by_stem or {})
     items = incident.action_items
+    shown = phases(incident)
     return renderer.render(
         "card",
         link,
         incident=incident,
-        phases=phases(incident),
+        phases=shown,
+        phase_ends=phase_ends(shown),
         roles=roles(incident),
         progress=completion(items, today) if items else None,
         impact=impact(incident),
@@ -81,6 +83,18 @@ def phases(incident: Incident) -> list[Phase]:
         share = 100 * (minutes(delta) or 0.0) / total if total else 0.0
         out.append(Phase(metric, labels[metric], share, f"{short[metric]} {duration(delta)}"))
     return out
+
+
+def phase_ends(shown: Sequence[Phase]) -> list[float]:
+    """Where each of TTD, TTA, TTDiag and TTF ends along the bar (% of time to recovery): the phases
+    shown, side by side from the left; one without a value takes no room. The bar is one gradient
+    with these stops (kb.css), not an element per phase."""
+    shares = {p.metric: p.share for p in shown}
+    ends, end = [], 0.0
+    for metric, *_rest in PHASES:
+        end += shares.get(metric, 0.0)
+        ends.append(round(end, 1))
+    return ends
 
 
 def roles(incident: Incident) -> list[tuple[str, str]]:

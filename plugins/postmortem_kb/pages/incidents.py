@@ -47,6 +47,26 @@ def incidents_rows(incidents: Sequence[Incident], renderer: Renderer, link: Link
     return table_data(COLUMNS, [(i, _fields(i, renderer)) for i in incidents], link, renderer.service_uri)
 
 
+# The incidents table's fields by their names in exports/incidents.json (the others are the same).
+FROM_EXPORT = {"root_causes": "cause", "ttr_min": "duration_min", "ttr_text": "duration", "year": "started_year"}
+
+
+def rows_from_export(incidents: Sequence[Incident], renderer: Renderer, link: Link, export_uri: str) -> dict[str, Any]:
+    """The incidents rows file when the site has exports/incidents.json: how to show that file's rows
+    (the same columns and filters as incidents_rows), not the rows again. kb.js reads the export (its
+    rows oldest first, the table's newest first), renames its fields by `rename`, adds `year` (of the
+    date shown, like the filter's choices), `severity_rank` from `severity_ranks` and each row's
+    incident from its `title` and `url` (relative to the site's root, `root` from the export)."""
+    data = table_data(COLUMNS, [], link, renderer.service_uri)
+    data.pop("rows")
+    data["services"] = {s: link(renderer.service_uri(s)) for s in sorted({s for i in incidents for s in i.services})}
+    data["rows_from"] = link(export_uri)
+    data["root"] = "../" * export_uri.count("/")
+    data["rename"] = FROM_EXPORT
+    data["severity_ranks"] = {s: renderer.severity_rank(s) for s in sorted({i.severity for i in incidents})}
+    return data
+
+
 def incidents_table(
     incidents: Sequence[Incident], renderer: Renderer, link: Link, *, filters: bool = True,
     where: dict[str, Any] | None = None,
