@@ -7,7 +7,8 @@ On N synthetic postmortems (default 1,000), in one run:
   title, severity and `related` list, and poll until its served page shows the new title and
   the link to the newly related incident, the incidents list's rows (the shared rows file) show the new title, and the
   trends page is rebuilt (its HTML changed). The time from the write to all of that is the
-  edit-to-visible latency; the best and the median are reported.
+  edit-to-visible latency; the best and the median are reported. The pause between edits varies
+  (1-1.5 s), so that the writes fall at every point of the watcher's 0.5 s polling cycle.
 
 The machine may be shared: wall times then move with the load (printed at the start and the end).
 CPU time moves much less, so it is reported too: the full build's (the `mkdocs build` process),
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import resource
 import shutil
@@ -108,6 +110,7 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
     base = f"http://127.0.0.1:{port}"
     cmd = [str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}", *flags]
     server = subprocess.Popen(cmd, cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    jitter = random.Random(14)  # the same pauses in every run
     try:
         deadline = time.monotonic() + 600
         while fetch(f"{base}/incidents/") is None:
@@ -145,7 +148,9 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
                 time.sleep(0.02)
             wall, cpu_after = time.perf_counter() - start, process_cpu(server.pid)
             out.append((wall, None if cpu is None or cpu_after is None else cpu_after - cpu))
-            time.sleep(1)
+            # MkDocs' watcher polls every 0.5 s: a fixed pause would land every write at about the
+            # same point of its cycle, and the latencies would show one waiting time, not their spread
+            time.sleep(1 + jitter.uniform(0, 0.5))
         return out
     finally:
         server.send_signal(signal.SIGINT)
