@@ -8,10 +8,11 @@ keeps one on its instance across `mkdocs serve` rebuilds (MkDocs keeps a plugin 
 from __future__ import annotations
 
 import errno
+import gc
 import multiprocessing as mp
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,12 +116,21 @@ def parallel_map(
 ) -> list[R]:
     """`worker` over `items` in forked processes that hold `settings` (see `read_entries`), or
     `serial` in this process when not `parallel` or too few items to repay starting workers."""
+    return list(parallel_iter(worker, items, settings, parallel, serial))
+
+
+def parallel_iter(
+    worker: Callable[[T], R], items: Sequence[T], settings: Settings, parallel: bool, serial: Callable[[T], R]
+) -> Iterator[R]:
+    """`parallel_map`'s results in order, each as soon as it is ready: the caller's own work on a
+    result overlaps the workers' on the next ones instead of waiting for all of them."""
     workers = min(os.cpu_count() or 1, 8)
     if not parallel or len(items) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [serial(item) for item in items]
+        yield from map(serial, items)
+        return
     context = mp.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_settings, initargs=(settings,)) as pool:
-        return list(pool.map(worker, items, chunksize=64))
+        yield from pool.map(worker, items, chunksize=64)
 
 
 def worker_settings() -> Settings:
@@ -134,6 +144,9 @@ _WORKER_SETTINGS = Settings()  # set once in each forked worker, not sent with e
 def _set_settings(settings: Settings) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = settings
+    # Everything a forked worker inherited (modules, compiled patterns, lexicons) lives as long as
+    # it does: moved out of the collector's sight, full collections walk only the files' objects.
+    gc.freeze()
 
 
 def _worker_entry(job: Job) -> tuple[Entry, TextFacts | None]:

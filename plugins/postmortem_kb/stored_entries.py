@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import entry_codec
 from .cache_store import Store, digest
-from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_map, read_regular, worker_settings
+from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_iter, read_regular, worker_settings
 from .relations import TextFacts, remember_text_facts, text_facts
 from .settings import Settings
 
@@ -74,7 +74,7 @@ def read_with_digests(
             digests[index] = digest(data)
         misses.append(index)
     items = [(jobs[i], contents[i]) for i in misses]
-    judged = parallel_map(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
+    judged = parallel_iter(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
     new_rows = []
     for index, (judged_entry, text, found, facts) in zip(misses, judged, strict=True):
         out[index] = judged_entry
