@@ -52,6 +52,9 @@ BUILDS = {
     "plugin, analytics off": "plugin-core.yml",
     "plugin (with trends and charts)": "plugin.yml",
 }
+# The same full plugin build with default settings in a fresh clone: the persistent cache is on and
+# empty (removed before each run), as on a CI runner without a cache step.
+FRESH_CLONE = "plugin, default cache, empty"
 
 
 def prepare(root: Path, count: int) -> None:
@@ -66,10 +69,14 @@ def prepare(root: Path, count: int) -> None:
     )
 
 
-def run(root: Path, config: str, code: Path | None = None) -> dict[str, float]:
-    # A build without the persistent cache, as a CI runner without a cache step makes it (and so
-    # the best of N is not a warm-cache run): bench_check.py and bench_serve.py measure the cache.
+def run(root: Path, config: str, code: Path | None = None, *, empty_cache: bool = False) -> dict[str, float]:
+    # Without the persistent cache (PMKB_NO_CACHE=1), or with it on and empty (`empty_cache`), so that
+    # the best of N is never a warm-cache run: bench_check.py and bench_serve.py measure the warm cache.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200", "PMKB_NO_CACHE": "1"}
+    if empty_cache:
+        env.pop("PMKB_NO_CACHE")
+        env.pop("PMKB_CACHE_DIR", None)
+        shutil.rmtree(root / ".pmkb_cache", ignore_errors=True)
     if code is not None:
         env["PYTHONPATH"] = os.pathsep.join(str(code.resolve() / folder) for folder in ("plugins", "analytics"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -117,11 +124,12 @@ def main() -> None:
         root = args.out / f"build-{count}"
         prepare(root, count)
         builds = {name: (config, None) for name, config in BUILDS.items()}
+        builds[FRESH_CLONE] = ("plugin.yml", None)
         builds.update({f"with analytics, {code}": ("plugin.yml", code) for code in args.compare})
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in builds}
         for _ in range(args.repeat):
             for name, (config, code) in builds.items():
-                runs[name].append(run(root, config, code))
+                runs[name].append(run(root, config, code, empty_cache=name == FRESH_CLONE))
         results[count] = {name: _best(r) for name, r in runs.items()}
         plain = results[count]["plain"]
         for name in builds:

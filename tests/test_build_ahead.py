@@ -4,7 +4,9 @@ be exactly those of a build that makes everything in turn, as `mkdocs serve` doe
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from postmortem_kb.build_ahead import Ahead
+from postmortem_kb.cache_store import cache_folder
 from postmortem_kb.corpus import collect
 from postmortem_kb.named_services import _plain_services, named_services
 from postmortem_kb.parsing.front_matter import parse
@@ -29,6 +32,8 @@ logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stre
 config = load_config(sys.argv[1], site_dir=sys.argv[3])
 config.plugins.on_startup(command=sys.argv[2], dirty=False)
 build(config)
+ahead = config.plugins["postmortems"].named is not None
+print("judged: ahead" if ahead else "judged: first", file=sys.stderr)
 """
 
 # Invalid (a timeline out of order) and the only one naming its service: no page for that service.
@@ -40,16 +45,21 @@ NAMED_ONLY = base(
 
 def _knowledge_base(root: Path) -> Path:
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(REFERENCE_KB.glob("*.md"))}
+    del texts["adopting.md"]  # it links to services/: the build would judge first (tested below)
     texts["2025-01-15-named-only.md"] = NAMED_ONLY
     texts["2025-01-16-unparsable.md"] = "---\ntitle: [unclosed\n---\n\n# Bad\n"
     # a page of the user's own that asks for a generated table
     texts["overview.md"] = '# Overview\n\n<div data-pmkb-slot="incidents"></div>\n'
     make_site(root, texts, options="      analytics: true")
     os.mkfifo(root / "docs" / "2025-01-17-fifo.md")  # reading it would wait forever: left out, reported
+    # valid front matter, a body MkDocs cannot decode: left out (MkDocs would stop on it), reported
+    latin1 = base(("## Impact\n", "## Impact\n\nLöschung.\n")).encode("latin-1")
+    (root / "docs" / "2025-01-19-latin1.md").write_bytes(latin1)
     return root
 
 
-def _build(root: Path, command: str, *, cache: bool) -> tuple[dict[str, bytes], list[str]]:
+def _build(root: Path, command: str, *, cache: bool, judged: str = "") -> tuple[dict[str, bytes], list[str]]:
+    """The site's files and log; `judged` ("ahead" or "first"), when given, is how the build must judge."""
     site = root / f"site-{command}"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200"}
     env["PMKB_NO_CACHE"] = "0" if cache else "1"
@@ -63,19 +73,27 @@ def _build(root: Path, command: str, *, cache: bool) -> tuple[dict[str, bytes], 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+    assert not judged or f"judged: {judged}" in done.stderr, done.stderr[-500:]
     files = {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
     log = [line.replace(str(site), "SITE") for line in done.stdout.splitlines() if "built in" not in line]
     return files, log
 
 
-@pytest.mark.parametrize("cache", [False, True], ids=["judged-ahead", "judged-first"])
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
 def test_a_build_made_ahead_is_the_build_made_in_turn(tmp_path: Path, cache: bool) -> None:
     root = _knowledge_base(tmp_path)
-    ahead, ahead_log = _build(root, "build", cache=cache)
+    # without a cache, or with an empty one, the build judges while MkDocs converts the Markdown
+    ahead, ahead_log = _build(root, "build", cache=cache, judged="ahead")
+    if cache:  # the first build found the cache empty, judged ahead and filled it
+        assert _cached_entries(root) > 10
     in_turn, in_turn_log = _build(root, "serve", cache=cache)
-    assert sorted(ahead) == sorted(in_turn)
-    assert [p for p in ahead if ahead[p] != in_turn[p]] == []
-    assert ahead_log == in_turn_log
+    builds = [(ahead, ahead_log)]
+    if cache:  # judged first, through the cache the first build filled
+        builds.append(_build(root, "build", cache=cache, judged="first"))
+    for files, log in builds:
+        assert sorted(files) == sorted(in_turn)
+        assert [p for p in files if files[p] != in_turn[p]] == []
+        assert log == in_turn_log
     # what the comparison covers: the dropped page, findings of every kind, a user's page filled
     assert "services/checkout-api/index.html" in ahead
     assert not any(p.startswith("services/named-only") for p in ahead)
@@ -83,8 +101,20 @@ def test_a_build_made_ahead_is_the_build_made_in_turn(tmp_path: Path, cache: boo
     assert any("[timeline-order]" in line for line in ahead_log)
     assert any("[yaml-syntax]" in line for line in ahead_log)
     assert any("2025-01-17-fifo.md" in line and "[file-unreadable]" in line for line in ahead_log)
+    assert any("2025-01-19-latin1.md" in line and "[file-unreadable]" in line for line in ahead_log)
+    assert not any("latin1" in p for p in ahead)
     assert b"data-pmkb-rows" in ahead["overview/index.html"]
     assert b'class="pmkb-card"' in ahead["2025-02-21-slow-search-during-reindex/index.html"]
+
+
+def _cached_entries(root: Path) -> int:
+    """Entries in the knowledge base's cache file(s), read without opening the store (which would
+    replace a cache of other settings)."""
+    total = 0
+    for path in cache_folder(root).glob("cache-*.sqlite3"):
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            total += conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    return total
 
 
 def test_named_services_hold_every_service_a_record_shows(tmp_path: Path) -> None:
@@ -97,7 +127,7 @@ def test_named_services_hold_every_service_a_record_shows(tmp_path: Path) -> Non
     shown = {s for incident in corpus.incidents for s in incident.services}
     assert shown <= named.services
     assert named.services - shown == {"named-only", "3"}  # named-only's record is invalid; 3 is no slug
-    assert named.unreadable == {"2025-01-17-fifo.md"}
+    assert named.unreadable == {"2025-01-17-fifo.md", "2025-01-19-latin1.md"}
     # a postmortem that may link to a service page: MkDocs checks the link before judging ends
     (docs / "2025-01-18-links.md").write_text(base(("## Impact\n", "## Impact\n\nSee [it](services/x/index.md).\n")))
     assert named_services([*jobs, ("2025-01-18-links.md", "l", docs / "2025-01-18-links.md")], [], b"services/") is None

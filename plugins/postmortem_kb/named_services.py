@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .corpus import Job, read_regular
 from .parsing import ParseError
 from .parsing.front_matter import parse, split
-from .parsing.source import decode, normalise_newlines
+from .parsing.source import decode
 
 
 @dataclass
@@ -38,10 +38,10 @@ def named_services(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes
         except OSError:  # as corpus.py reads it: the file-unreadable finding, and no page
             named.unreadable.add(src_uri)
             continue
-        if links_to in data or not _add_services(data, named.services):
+        if links_to in data or not _add_services(src_uri, data, named):
             return None
-    for _src_uri, _name, data in contents:
-        if links_to in data or not _add_services(data, named.services):
+    for src_uri, _name, data in contents:
+        if links_to in data or not _add_services(src_uri, data, named):
             return None
     return named
 
@@ -50,9 +50,17 @@ def named_services(jobs: Sequence[Job], contents: Iterable[tuple[str, str, bytes
 _PLAIN_LIST = re.compile(r"^services:[ \t]*\[([a-z0-9, \t-]*)\][ \t]*$", re.MULTILINE)
 
 
-def _add_services(data: bytes, out: set[str]) -> bool:
+def _add_services(src_uri: str, data: bytes, named: Named) -> bool:
+    out = named.services
     try:
-        text = normalise_newlines(decode(data))
+        text = decode(data)
+    except ParseError as exc:
+        # binary or not UTF-8 anywhere in the file, as judging decodes it: no page (MkDocs would stop
+        # on it), and the finding says why
+        if exc.rule == "file-unreadable":
+            named.unreadable.add(src_uri)
+        return True
+    try:
         plain = _plain_services(text)
         if plain is not None:
             out.update(plain)
