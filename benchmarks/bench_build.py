@@ -6,6 +6,10 @@ worker processes included: on a shared machine it moves far less than wall time)
 and site size.
 
     python benchmarks/bench_build.py --counts 1000 10000
+
+`--compare DIR [DIR ...]`: also builds with analytics using another checkout's code (its
+`plugins/` and `analytics/` folders first on PYTHONPATH), in the same rounds, so that two
+versions are timed side by side on the same machine state.
 """
 
 from __future__ import annotations
@@ -62,10 +66,12 @@ def prepare(root: Path, count: int) -> None:
     )
 
 
-def run(root: Path, config: str) -> dict[str, float]:
+def run(root: Path, config: str, code: Path | None = None) -> dict[str, float]:
     # A build without the persistent cache, as a CI runner without a cache step makes it (and so
     # the best of N is not a warm-cache run): bench_check.py and bench_serve.py measure the cache.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200", "PMKB_NO_CACHE": "1"}
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(str(code.resolve() / folder) for folder in ("plugins", "analytics"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
@@ -104,18 +110,21 @@ def main() -> None:
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--repeat", type=int, default=3, help="best of N, plain and plugin alternating")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--compare", type=Path, nargs="*", default=[], help="other checkouts built in the same rounds")
     args = parser.parse_args()
     results: dict[int, dict[str, dict[str, float]]] = {}
     for count in args.counts:
         root = args.out / f"build-{count}"
         prepare(root, count)
-        runs: dict[str, list[dict[str, float]]] = {name: [] for name in BUILDS}
+        builds = {name: (config, None) for name, config in BUILDS.items()}
+        builds.update({f"with analytics, {code}": ("plugin.yml", code) for code in args.compare})
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in builds}
         for _ in range(args.repeat):
-            for name, config in BUILDS.items():
-                runs[name].append(run(root, config))
+            for name, (config, code) in builds.items():
+                runs[name].append(run(root, config, code))
         results[count] = {name: _best(r) for name, r in runs.items()}
         plain = results[count]["plain"]
-        for name in BUILDS:
+        for name in builds:
             r = results[count][name]
             print(
                 f"{count:>6} | {name:34} {r['seconds']:7.1f} s {r['cpu_seconds']:7.1f} s CPU {r['peak_mib']:6.0f} MiB"

@@ -7,7 +7,13 @@ On N synthetic postmortems (default 1,000), in one run:
   title, severity and `related` list, and poll until its served page shows the new title and
   the link to the newly related incident, the incidents list's rows (the shared rows file) show the new title, and the
   trends page is rebuilt (its HTML changed). The time from the write to all of that is the
-  edit-to-visible latency; the best and the median are reported.
+  edit-to-visible latency; the best and the median are reported. The pause between edits varies
+  (1-1.5 s), so that the writes fall at every point of the watcher's 0.5 s polling cycle.
+
+The machine may be shared: wall times then move with the load (printed at the start and the end).
+CPU time moves much less, so it is reported too: the full build's (the `mkdocs build` process),
+and the serve process's CPU from the write until the edit was visible (read from /proc on Linux;
+it leaves out the watcher's idle wait, which the wall time includes).
 
     python benchmarks/bench_serve.py --count 1000
 """
@@ -17,7 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -51,8 +59,9 @@ def env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def full_build(root: Path, *, cached: bool) -> float:
-    start = time.perf_counter()
+def full_build(root: Path, *, cached: bool) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one `mkdocs build`."""
+    start, before = time.perf_counter(), _children_cpu()
     extra = {} if cached else {"PMKB_NO_CACHE": "1"}
     done = subprocess.run(
         [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"],
@@ -60,7 +69,21 @@ def full_build(root: Path, *, cached: bool) -> float:
     )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(done.stderr.decode()[-2000:])
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds a running process used so far (all its threads); None without /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def fetch(url: str) -> str | None:
@@ -81,11 +104,13 @@ def page_url(base: str, path: Path) -> str:
     return f"{base}/{path.stem}/"
 
 
-def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int) -> list[float]:
+def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int) -> list[tuple[float, float | None]]:
+    """(wall, CPU of the serve process) from each edit's write until it was visible."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}", *flags]
     server = subprocess.Popen(cmd, cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    jitter = random.Random(14)  # the same pauses in every run
     try:
         deadline = time.monotonic() + 600
         while fetch(f"{base}/incidents/") is None:
@@ -104,7 +129,7 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
             edited = re.sub(r"^related: \[", f"related: [{other.stem}, ", edited, count=1, flags=re.M)
             if "related: [" not in edited:
                 edited = edited.replace("\ndetection:", f"\nrelated: [{other.stem}]\ndetection:", 1)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), process_cpu(server.pid)
             target.write_text(edited, encoding="utf-8")
             while True:
                 page = fetch(page_url(base, target)) or ""
@@ -121,8 +146,11 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
                 if time.perf_counter() - start > 300:
                     raise SystemExit(f"edit {n} not visible after 300 s")
                 time.sleep(0.02)
-            out.append(time.perf_counter() - start)
-            time.sleep(1)
+            wall, cpu_after = time.perf_counter() - start, process_cpu(server.pid)
+            out.append((wall, None if cpu is None or cpu_after is None else cpu_after - cpu))
+            # MkDocs' watcher polls every 0.5 s: a fixed pause would land every write at about the
+            # same point of its cycle, and the latencies would show one waiting time, not their spread
+            time.sleep(1 + jitter.uniform(0, 0.5))
         return out
     finally:
         server.send_signal(signal.SIGINT)
@@ -142,24 +170,39 @@ def main() -> None:
     args = parser.parse_args()
     root = args.out / f"serve-{args.count}"
     paths = prepare(root, args.count)
-    uncached, warm = float("inf"), float("inf")
+    load_at_start = os.getloadavg()[0]
+    uncached, warm = (float("inf"), float("inf")), (float("inf"), float("inf"))
     for _ in range(args.repeat):
         uncached = min(uncached, full_build(root, cached=False))
         warm = min(warm, full_build(root, cached=True))  # the first fills the cache
     # The stricter reference: a full build that takes every postmortem's findings from the cache.
-    build = warm
-    print(f"mkdocs build, full, without the cache: {uncached:.2f} s", flush=True)
-    print(f"mkdocs build, full, warm cache:        {warm:.2f} s (the reference below)", flush=True)
-    result: dict[str, object] = {"count": args.count, "build_seconds": build, "build_uncached_seconds": uncached}
+    build, build_cpu = warm
+    print(f"load average (1 min) at the start: {load_at_start:.1f}", flush=True)
+    print(f"mkdocs build, full, without the cache: {uncached[0]:.2f} s, CPU {uncached[1]:.2f} s", flush=True)
+    print(f"mkdocs build, full, warm cache:        {build:.2f} s, CPU {build_cpu:.2f} s (the reference)", flush=True)
+    result: dict[str, object] = {
+        "count": args.count, "build_seconds": build, "build_cpu_seconds": build_cpu,
+        "build_uncached_seconds": uncached[0], "build_uncached_cpu_seconds": uncached[1],
+        "load_at_start": load_at_start,
+    }  # fmt: skip
     for mode in args.modes:
         runs = serve_latencies(root, paths, MODES[mode], args.edits)
-        best, median = min(runs), statistics.median(runs)
-        result[mode] = {"runs": runs, "best": best, "median": median}
+        walls = [w for w, _c in runs]
+        cpus = [c for _w, c in runs if c is not None]
+        best, median = min(walls), statistics.median(walls)
+        result[mode] = {"runs": walls, "cpu": cpus, "best": best, "median": median}
         print(
             f"mkdocs {mode:14} edit visible after: best {best:.2f} s ({best / build:.3f}x build), "
             f"median {median:.2f} s ({median / build:.3f}x build)",
             flush=True,
         )
+        if cpus:
+            cpu = statistics.median(cpus)
+            print(
+                f"  serve process CPU per edit: median {cpu:.2f} s ({cpu / build_cpu:.3f}x the build's CPU)", flush=True
+            )
+    result["load_at_end"] = os.getloadavg()[0]
+    print(f"load average (1 min) at the end: {result['load_at_end']:.1f}", flush=True)
     (args.out / f"serve-{args.count}.json").write_text(json.dumps(result, indent=2))
 
 

@@ -231,6 +231,15 @@ def test_p90_needs_enough_points_and_matches_pandas() -> None:
     assert measures.p90(values) == pytest.approx(pd.Series(values).quantile(0.9))
 
 
+def test_strict_json_writes_null_for_nan_and_infinity_and_plain_json_otherwise() -> None:
+    from postmortem_analytics.exports import strict_json
+
+    value = {"a": [1.0, float("nan"), {"b": float("inf")}], "c": (2, -float("inf")), "d": "é"}
+    assert strict_json(value) == '{"a": [1.0, null, {"b": null}], "c": [2, null], "d": "é"}'
+    finite = {"a": [1.5, {"b": 2}], "c": (3, "x"), "d": None}
+    assert strict_json(finite, separators=(",", ":")) == json.dumps(finite, separators=(",", ":"))
+
+
 def _floats(value: object) -> list[float]:
     if isinstance(value, float):
         return [value]

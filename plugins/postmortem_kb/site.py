@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .analytics_api import EXPORT_URIS, SiteAnalytics, load_analytics
 from .corpus import Corpus
 from .feed import atom_feed
+from .findings import Finding
 from .history import History, unavailable
 from .pages import action_items, handbook, incidents, repeats, services
 from .pages.card import summary_card
@@ -28,6 +29,8 @@ from .pages.tables import ACTION_ITEM_ROWS, INCIDENT_ROWS, rows_json
 from .process import as_of, fix_closed_by
 from .records import Incident, shown
 from .relations import Relation, RepeatGroup, is_repeat, is_similar, relations_for, repeat_groups, repeat_stems
+from .rules.cross_file import similar_incidents
+from .rules.links import corpus_findings
 from .scaffold import SCHEMA_PATH
 from .schema import front_matter_schema
 from .settings import Settings
@@ -37,6 +40,7 @@ NOT_READ = unavailable("history not read")
 ACTION_ITEMS_CSV = "exports/action-items.csv"
 INCIDENTS_JSON = "exports/incidents.json"
 HOME_URI = "index.md"
+HOME_PART = "#home"  # the home charts' part: not a slot name (those match [a-z-]+), so no slot can ask for it
 _SLOT = re.compile(r'<div data-pmkb-slot="([a-z-]+)"(?: data-arg="([a-z0-9-]*)")?></div>')
 
 TRENDS_MARKDOWN = """---
@@ -120,28 +124,19 @@ class SitePlan:
 
     def generated_pages(self) -> dict[str, tuple[str, bool]]:
         """src_uri -> (Markdown, whether it may appear in an automatic nav) of every page the plugin adds."""
-        paths = self.settings.pages
-        # Only incidents and trends join an automatic nav: material renders the whole nav into every page,
-        # so each entry costs bytes on every postmortem. The other pages are linked from it;
-        # list them in mkdocs.yml's nav to show them there.
-        pages = {
-            # incidents.md and trends.md, not incidents/index.md: in an automatic nav a folder
-            # becomes a section, several times the markup of a link, repeated on every page
-            f"{paths.incidents}.md": (incidents.incidents_markdown(self.settings), True),
-            f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
-            f"{paths.action_items}/index.md": (action_items.action_items_markdown(), False),
-            f"{paths.repeat_causes}/index.md": (repeats.repeat_causes_markdown(self.settings), False),
-        }
-        if self.settings.analytics:
-            pages[f"{paths.trends}.md"] = (TRENDS_MARKDOWN, True)
-        for slug in self.groups:
-            pages[f"{paths.services}/{slug}/index.md"] = (services.service_markdown(slug), False)
-        for name, markdown in handbook.handbook_pages(self.settings).items():
-            pages[f"{paths.handbook}/{name}"] = (markdown, False)
-        return pages
+        return generated_pages(self.settings, self.groups)
 
     def export_uris(self) -> list[str]:
-        return [SCHEMA_PATH, *(EXPORT_URIS if self.settings.analytics else ())]
+        return export_uris(self.settings)
+
+    def findings(self) -> list[Finding]:
+        """Every finding of the knowledge base: each file's, then those that compare files."""
+        entries = self.corpus.entries.values()
+        return [*self.corpus.findings, *similar_incidents(entries, self.all_relations), *corpus_findings(entries)]
+
+    def services_shown(self) -> list[str]:
+        """The services that get a page (generated_pages)."""
+        return list(self.groups)
 
     def exports(self, url_of: Callable[[str], str | None]) -> dict[str, str]:
         """src_uri -> content of the data files published with the site; `url_of` gives a page's URL."""
@@ -155,11 +150,13 @@ class SitePlan:
 
     def fill(self, html: str, link: Link) -> str:
         """Fill the slots of a generated page (and the chart marker of any page) with their HTML."""
-        if HOME_MARKER in html:
-            html = html.replace(HOME_MARKER, self.home(link))
-        if "data-pmkb-slot" not in html:
-            return html
-        return _SLOT.sub(lambda m: SLOTS[m.group(1)](self, m.group(2) or "", link) if m.group(1) in SLOTS else "", html)
+        return fill(html, lambda name, arg: self.part(name, arg, link))
+
+    def part(self, name: str, arg: str, link: Link) -> str:
+        """The HTML of one slot (or of the home page's charts, `HOME_PART`) on the page `link` is relative to."""
+        if name == HOME_PART:
+            return self.home(link)
+        return SLOTS[name](self, arg, link) if name in SLOTS else ""
 
     def home(self, link: Link) -> str:
         a = self.analytics
@@ -173,11 +170,7 @@ class SitePlan:
         )
 
     def head(self, src_uri: str, output: str, link: Link) -> str:
-        """The home page announces the feed in its <head>, where browsers and feed readers look."""
-        if src_uri != HOME_URI or "</head>" not in output:
-            return output
-        tag = Markup('<link rel="alternate" type="application/atom+xml" title="Postmortems" href="{}">')
-        return output.replace("</head>", str(tag.format(link(self.settings.pages.feed))) + "</head>", 1)
+        return head(self.settings, src_uri, output, link)
 
     def _headline(self, link: Link) -> str:
         a = self.analytics
@@ -245,29 +238,98 @@ class SitePlan:
         return [r for r in self.relations if is_similar(r)]
 
     def decorate(self, src_uri: str, output: str, link: Link) -> str:
-        """Put the summary card (and banners) under a postmortem's title in the finished page.
+        """Put the summary card (and banners) under a postmortem's title in the finished page."""
+        return with_card(output, self.card(src_uri, link))
 
-        Done on the finished page, after search indexing: the card repeats front matter, and
-        parsing it for the index on every page was most of the plugin's build time.
-        """
+    def card(self, src_uri: str, link: Link) -> str | None:
+        """A postmortem's summary card as HTML; None for a page that is not a valid postmortem."""
         entry = self.corpus.entries.get(src_uri)
         if entry is None or entry.incident is None:
-            return output
+            return None
         incident = entry.incident
         relations = self._relations_of.get(incident.stem, [])
         group = self._group_of.get(incident.stem)
         process = card_process(incident, self.history, self.settings, self._now)
-        card = summary_card(incident, self.renderer, link, self.today, relations, self._by_stem, group, process)
-        # The first </h1> closes the page title: the page's own H1, or the one material adds.
-        end_of_title = output.find("</h1>")
-        if end_of_title < 0:
-            return output
-        cut = end_of_title + len("</h1>")
         # str(card): `str + Markup` would escape the whole page (Markup.__radd__ escapes the str).
-        return output[:cut] + str(card) + output[cut:]
+        return str(summary_card(incident, self.renderer, link, self.today, relations, self._by_stem, group, process))
 
 
 Slot = Callable[[SitePlan, str, Link], str]
+Part = Callable[[str, str], str]  # (slot name, argument) -> the part's HTML on one page
+
+
+def generated_pages(settings: Settings, slugs: Iterable[str]) -> dict[str, tuple[str, bool]]:
+    """src_uri -> (Markdown, whether it may appear in an automatic nav) of every page the plugin
+    adds, with a page for each of the services `slugs` (sorted)."""
+    paths = settings.pages
+    # Only incidents and trends join an automatic nav: material renders the whole nav into every page,
+    # so each entry costs bytes on every postmortem. The other pages are linked from it;
+    # list them in mkdocs.yml's nav to show them there.
+    pages = {
+        # incidents.md and trends.md, not incidents/index.md: in an automatic nav a folder
+        # becomes a section, several times the markup of a link, repeated on every page
+        f"{paths.incidents}.md": (incidents.incidents_markdown(settings), True),
+        f"{paths.services}/index.md": (services.SERVICES_MARKDOWN, False),
+        f"{paths.action_items}/index.md": (action_items.action_items_markdown(), False),
+        f"{paths.repeat_causes}/index.md": (repeats.repeat_causes_markdown(settings), False),
+    }
+    if settings.analytics:
+        pages[f"{paths.trends}.md"] = (TRENDS_MARKDOWN, True)
+    for slug in slugs:
+        pages[service_uri(settings, slug)] = (services.service_markdown(slug), False)
+    for name, markdown in handbook.handbook_pages(settings).items():
+        pages[f"{paths.handbook}/{name}"] = (markdown, False)
+    return pages
+
+
+def service_uri(settings: Settings, slug: str) -> str:
+    return f"{settings.pages.services}/{slug}/index.md"
+
+
+def export_uris(settings: Settings) -> list[str]:
+    return [SCHEMA_PATH, *(EXPORT_URIS if settings.analytics else ())]
+
+
+def fill(html: str, part: Part) -> str:
+    """Fill the slots of a generated page (and the chart marker of any page) with their HTML,
+    `part(name, arg)` (SitePlan.part, or the same made ahead: build_ahead.py)."""
+    if HOME_MARKER in html:
+        html = html.replace(HOME_MARKER, part(HOME_PART, ""))
+    if "data-pmkb-slot" not in html:
+        return html
+    return _SLOT.sub(lambda m: part(m.group(1), m.group(2) or ""), html)
+
+
+def with_card(output: str, card: str | None) -> str:
+    """A finished postmortem page with its summary card (and banners) under its title.
+
+    Done on the finished page, after search indexing: the card repeats front matter, and
+    parsing it for the index on every page was most of the plugin's build time.
+    """
+    if card is None:
+        return output
+    # The first </h1> closes the page title: the page's own H1, or the one material adds.
+    end_of_title = output.find("</h1>")
+    if end_of_title < 0:
+        return output
+    cut = end_of_title + len("</h1>")
+    return output[:cut] + card + output[cut:]
+
+
+def head(settings: Settings, src_uri: str, output: str, link: Link) -> str:
+    """The home page announces the feed in its <head>, where browsers and feed readers look."""
+    if src_uri != HOME_URI or "</head>" not in output:
+        return output
+    tag = Markup('<link rel="alternate" type="application/atom+xml" title="Postmortems" href="{}">')
+    return output.replace("</head>", str(tag.format(link(settings.pages.feed))) + "</head>", 1)
+
+
+def expected_parts(markdown: str) -> list[tuple[str, str]]:
+    """The parts (slot name, argument) a page's Markdown asks for: its raw slot elements and the
+    home marker pass through Markdown unchanged, so its HTML will ask for the same ones."""
+    parts = [(HOME_PART, "")] if HOME_MARKER in markdown else []
+    return parts + [(m.group(1), m.group(2) or "") for m in _SLOT.finditer(markdown)]
+
 
 SLOTS: dict[str, Slot] = {
     "trends": lambda plan, _arg, link: plan.trends(link),
@@ -280,4 +342,15 @@ SLOTS: dict[str, Slot] = {
     ),
 }
 
-__all__ = ["HOME_MARKER", "SLOTS", "SitePlan", "is_repeat"]
+__all__ = [
+    "HOME_MARKER",
+    "HOME_PART",
+    "SLOTS",
+    "SitePlan",
+    "expected_parts",
+    "fill",
+    "generated_pages",
+    "head",
+    "is_repeat",
+    "with_card",
+]
