@@ -9,7 +9,8 @@ process, alternating with the bare loop over the same files (CPU time, best of -
 - the worker's whole unit (`stored_entries._judge`): the file read, `load_entry`, the entry's
   JSON for the cache, its digest, and the term counts and failure classes of its Root Cause
   Analysis (memos emptied before each pass, as for new files); for a package that classified
-  in the parent after the workers, that step is timed on its own.
+  in the parent after the workers, that step is timed on its own; else `relations.text_facts` is
+  (the term counts and failure classes of each file's text, in the worker's unit already).
 
 `--plugins DIR` measures another checkout's package (e.g. an older commit's `plugins/`, extracted
 with `git archive`) on the same files, for a before/after comparison.
@@ -83,7 +84,19 @@ def main() -> None:
         "corpus.load_entry": load_entry,
         "worker unit (_judge)": worker,
     }
-    if not hasattr(relations, "text_facts"):  # an older package: classes made in the parent, serially
+    if hasattr(relations, "text_facts"):  # the term counts and failure classes alone, part of the worker's unit
+        with_text = [
+            e.incident
+            for f, d in zip(files, datas, strict=True)
+            if (e := corpus.load_entry(f, f, d, settings)).incident is not None
+        ]
+
+        def facts() -> None:
+            for incident in with_text:
+                relations.text_facts(incident, settings.terms)
+
+        steps["text facts (relations)"] = facts
+    else:  # an older package: classes made in the parent, serially
         from postmortem_kb.failure_classes import classify
 
         incidents = [

@@ -332,11 +332,14 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
     "size limit exceeded": (("size-limit",),),
 }
 
-_TOKEN = re.compile(r"[a-z0-9]+")
 _REACH = 40  # no cue pattern reads further than this from its start (a test checks every cue)
 _CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
 _SENTENCE_ONLY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in SENTENCE_ONLY)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
+_WORD = re.compile(r"[a-z0-9]+[^a-z0-9]?")  # a word and the character after it, if any
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_PLAIN: set[str] = set()  # words (as _WORD reads them) that start no cue, even reading past themselves
+_PLAIN_LIMIT = 65_536
 
 
 def classify(
@@ -375,12 +378,25 @@ def _cues(text: str) -> frozenset[str]:
     is small. Only a word that may begin a longer alternative ("loss of connectivity", "rate-limit")
     is read with the text after it (cached by that window)."""
     found: set[str] = set()
-    for word in _TOKEN.finditer(text):
-        # the word and the character after it, which decides a "\\b" at the end of an alternative
-        cues, longer = _word_cues(text[word.start() : word.end() + 1])
+    # Each distinct word once: most start no cue and no longer alternative, and are set aside in bulk.
+    for word in set(_WORD.findall(text)) - _PLAIN:
+        cues, longer = _word_cues(word)
         found.update(cues)
-        if longer:
-            found.update(_cues_at(text[word.start() : word.start() + _REACH]))
+        if not longer:
+            if not cues and len(_PLAIN) < _PLAIN_LIMIT:
+                _PLAIN.add(word)
+            continue
+        # Where it stands: a word ends in the character after it, so a match of `word` is one of its
+        # occurrences when nothing of a word stands right before it; a word at the very end of the
+        # text (nothing after it) is that one place only.
+        if word[-1] in _WORD_CHARS:
+            found.update(_cues_at(text[len(text) - len(word) : len(text) - len(word) + _REACH]))
+            continue
+        at = text.find(word)
+        while at >= 0:
+            if at == 0 or text[at - 1] not in _WORD_CHARS:
+                found.update(_cues_at(text[at : at + _REACH]))
+            at = text.find(word, at + 1)
     return frozenset(found)
 
 

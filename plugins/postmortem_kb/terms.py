@@ -88,7 +88,8 @@ def _normalised(text: str, extra: tuple[tuple[str, tuple[str, ...]], ...]) -> st
     pattern, lookup = _compiled(extra)
     if not lookup:
         return text.lower()
-    return pattern.sub(lambda m: lookup[_key(m.group("term"))], text.lower())
+    # A variant is mostly written as its key ("db", "out of memory"): the key is made only otherwise.
+    return pattern.sub(lambda m: lookup.get(t := m.group("term")) or lookup[_key(t)], text.lower())
 
 
 def _key(variant: str) -> str:
@@ -100,8 +101,27 @@ def _compiled(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Patter
     table = {**TERMS, **{canonical.lower(): tuple(variants) for canonical, variants in extra}}
     table = {canonical: variants for canonical, variants in table.items() if variants}
     lookup = {_key(v): canonical for canonical, variants in table.items() for v in variants}
-    # Longest first, so "tls certificate" wins over "tls"; spaces match any run of spaces or hyphens.
-    alternatives = sorted(lookup, key=len, reverse=True)
-    body = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in alternatives)
+    # One branch per next character (a trie), longer variants before the end of a shorter one, so
+    # "tls certificate" wins over "tls": the longest variant that matches, as a longest-first list of
+    # alternatives would find, without trying each alternative at every position of the text.
+    trie: dict[str, dict[str, object]] = {}
+    for variant in lookup:
+        node = trie
+        for char in variant:
+            node = node.setdefault(char, {})  # type: ignore[assignment]
+        node[""] = {}
+    body = _branches(trie)
     # A plural of a variant is the variant: "crash loops", "certs", "regular expressions".
     return re.compile(rf"(?<![\w.-])(?P<term>{body})(?:e?s)?(?![\w-])"), lookup
+
+
+def _branches(node: dict[str, dict[str, object]]) -> str:
+    """The trie below a node as a regular expression; a space matches any run of spaces or hyphens."""
+    children = [
+        (r"[\s-]+" if char == " " else re.escape(char)) + _branches(child)  # type: ignore[arg-type]
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if "" in node:
+        children.append("")
+    return children[0] if len(children) == 1 else f"(?:{'|'.join(children)})"
