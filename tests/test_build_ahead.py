@@ -82,14 +82,14 @@ def _build(root: Path, command: str, *, cache: bool, judged: str = "") -> tuple[
 @pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
 def test_a_build_made_ahead_is_the_build_made_in_turn(tmp_path: Path, cache: bool) -> None:
     root = _knowledge_base(tmp_path)
-    # without a cache, or with an empty one, the build judges while MkDocs converts the Markdown
+    # the build judges while MkDocs converts the Markdown, and leaves the persistent cache alone
     ahead, ahead_log = _build(root, "build", cache=cache, judged="ahead")
-    if cache:  # the first build found the cache empty, judged ahead and filled it
-        assert _cached_entries(root) > 10
-    in_turn, in_turn_log = _build(root, "serve", cache=cache)
+    assert _cached_entries(root) == 0
+    in_turn, in_turn_log = _build(root, "serve", cache=cache)  # serve judges through the cache
+    assert (_cached_entries(root) > 10) == cache
     builds = [(ahead, ahead_log)]
-    if cache:  # judged first, through the cache the first build filled
-        builds.append(_build(root, "build", cache=cache, judged="first"))
+    if cache:  # a warm cache changes nothing either
+        builds.append(_build(root, "build", cache=cache, judged="ahead"))
     for files, log in builds:
         assert sorted(files) == sorted(in_turn)
         assert [p for p in files if files[p] != in_turn[p]] == []
@@ -105,6 +105,19 @@ def test_a_build_made_ahead_is_the_build_made_in_turn(tmp_path: Path, cache: boo
     assert not any("latin1" in p for p in ahead)
     assert b"data-pmkb-rows" in ahead["overview/index.html"]
     assert b'class="pmkb-card"' in ahead["2025-02-21-slow-search-during-reindex/index.html"]
+
+
+def test_a_build_that_judges_first_is_the_build_made_in_turn(tmp_path: Path) -> None:
+    """A page links to a service page: the build judges first (through the cache), then makes the rest ahead."""
+    root = _knowledge_base(tmp_path)
+    (root / "docs" / "links.md").write_text("# Links\n\nSee [the services](services/index.md).\n")
+    first, first_log = _build(root, "build", cache=True, judged="first")
+    assert _cached_entries(root) > 10
+    in_turn, in_turn_log = _build(root, "serve", cache=True)
+    assert sorted(first) == sorted(in_turn)
+    assert [p for p in first if first[p] != in_turn[p]] == []
+    assert first_log == in_turn_log
+    assert b'class="pmkb-card"' in first["2025-02-21-slow-search-during-reindex/index.html"]
 
 
 def _cached_entries(root: Path) -> int:

@@ -127,14 +127,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             f.src_uri: _markdown(f) for f in files.documentation_pages() if f.src_uri not in self.postmortems
         }  # the user's own pages, and pages of other plugins: which parts they ask for
         # Judged while MkDocs converts the Markdown when the pages can be known before (named_services.py):
-        # not with a persistent cache that holds entries (judging through it is then quick), nor with
-        # hidden drafts (which pages are drafts is known only once they are judged), nor when a page or
-        # the nav may point at a service page (MkDocs checks those before the pages are known).
+        # not with hidden drafts (which pages are drafts is known only once they are judged), nor when a
+        # page or the nav may point at a service page (MkDocs checks those before the pages are known).
+        # Such a build neither reads nor fills the persistent cache: judging on the other core costs no
+        # wall time, while reading 1,000 entries from the cache on the build's own core made a warm
+        # build slower than one without it (benchmarks/README.md); `pmkb check` and serve keep it.
         links_to = f"{self.settings.pages.services}/"
         named = (
             named_services(jobs, contents, links_to.encode())
             if ahead
-            and (store is None or store.is_empty())
             and self.settings.drafts == "show"
             and not any(links_to in text for text in others.values())
             and links_to not in str(config.nav)
@@ -162,18 +163,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             unreadable, drafts, slugs = named.unreadable, set(), sorted(named.services)
             self.pending = None
             settings, cache, read_history = self.settings, self.cache, self._history_at(docs_dir)
-            fill, base = store is not None, Path(root or ".")
 
             @functools.cache
             def judged() -> SitePlan:  # in the forked process; here only if that one failed
-                # An empty cache (a fresh clone, a CI runner) is filled on the way, through a connection of
-                # this process's own: an SQLite connection must not be used across a fork.
-                own = open_store(base, settings) if fill else None
-                try:
-                    corpus = collect(jobs, contents, settings, cache, parallel=False, store=own)
-                finally:
-                    if own is not None:
-                        own.close()
+                corpus = collect(jobs, contents, settings, cache, parallel=False)
                 return SitePlan(settings, corpus, day, renderer, read_history=read_history)
 
             plan_of = judged
