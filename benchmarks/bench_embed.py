@@ -26,14 +26,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from bench_judge import bare  # noqa: E402
+from bench_judge import bare, best_cpu  # noqa: E402
 from generate import generate  # noqa: E402
 
 LOAD = """
@@ -86,14 +85,7 @@ def main() -> None:
         "worker unit (_judge)": worker,
         "embed the RCA text": embed,
     }
-    for step in steps.values():
-        step()
-    best = {name: float("inf") for name in steps}
-    for _ in range(args.repeat):
-        for name, step in steps.items():
-            start = time.process_time()
-            step()
-            best[name] = min(best[name], time.process_time() - start)
+    best = best_cpu(steps, args.repeat)
     loads = [
         float(subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True).stdout)
         for _ in range(args.repeat)
