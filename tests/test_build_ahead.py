@@ -84,7 +84,7 @@ def test_a_build_made_ahead_is_the_build_made_in_turn(tmp_path: Path, cache: boo
     root = _knowledge_base(tmp_path)
     # the build judges while MkDocs converts the Markdown, and leaves the persistent cache alone
     ahead, ahead_log = _build(root, "build", cache=cache, judged="ahead")
-    assert _cached_entries(root) == 0
+    assert not cache_folder(root).exists()
     in_turn, in_turn_log = _build(root, "serve", cache=cache)  # serve judges through the cache
     assert (_cached_entries(root) > 10) == cache
     builds = [(ahead, ahead_log)]

@@ -117,7 +117,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
             day = today()
         except ClockError as exc:
             raise PluginError(f"postmortems: {exc}") from None
-        store = self._open_store(root)
         docs_dir = Path(config.docs_dir)
         renderer = self._renderer_for(config)
         # A build makes the site's parts ahead in a forked process (build_ahead.py); `mkdocs serve`
@@ -145,6 +144,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
         self._reported = False
         if named is None:
             # Worker processes only for a build: `mkdocs serve` runs a server thread, where forking is unsafe.
+            store = self._open_store(root)  # only here: a build that judges ahead leaves the cache alone
             corpus = collect(jobs, contents, self.settings, self.cache, parallel=ahead, store=store)
             # git works through the history in a child process while the build renders pages: started
             # after the postmortems are parsed, which keeps every core busy, rendering only one. A build
