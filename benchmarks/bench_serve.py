@@ -175,11 +175,13 @@ def main() -> None:
     for _ in range(args.repeat):
         uncached = min(uncached, full_build(root, cached=False))
         warm = min(warm, full_build(root, cached=True))  # the first fills the cache
-    # The stricter reference: a full build that takes every postmortem's findings from the cache.
-    build, build_cpu = warm
+    # The stricter reference: the faster full build (a build that judges ahead leaves the cache alone,
+    # so the two differ by the noise of the machine).
+    build, build_cpu = min(warm, uncached)
     print(f"load average (1 min) at the start: {load_at_start:.1f}", flush=True)
     print(f"mkdocs build, full, without the cache: {uncached[0]:.2f} s, CPU {uncached[1]:.2f} s", flush=True)
-    print(f"mkdocs build, full, warm cache:        {build:.2f} s, CPU {build_cpu:.2f} s (the reference)", flush=True)
+    print(f"mkdocs build, full, warm cache:        {warm[0]:.2f} s, CPU {warm[1]:.2f} s", flush=True)
+    print(f"the reference (the faster):            {build:.2f} s, CPU {build_cpu:.2f} s", flush=True)
     result: dict[str, object] = {
         "count": args.count, "build_seconds": build, "build_cpu_seconds": build_cpu,
         "build_uncached_seconds": uncached[0], "build_uncached_cpu_seconds": uncached[1],

@@ -127,6 +127,7 @@ class PostmortemsConfig(base.Config):  # type: ignore[no-untyped-call]
     time_zone = TimeZoneOption(default="UTC")
     terms = c.DictOfItems(c.ListOfItems(c.Type(str)), default={})
     cache = c.Type(bool, default=True)
+    watcher = c.Choice(("auto", "polling"), default="auto")  # mkdocs serve: inotify where it can be trusted
     postmortem_target_hours = c.Optional(c.DictOfItems(c.Type((int, float))))  # unset: 48 h for major severities
 
 

@@ -38,6 +38,7 @@ from .pages.render import Link, Renderer
 from .pages.sanitize import clean
 from .pages.tables import ROW_FILES
 from .serve_delay import shorten_build_delay
+from .serve_watcher import NOTHING_WATCHED, use_native_watcher
 from .settings import Settings
 from .site import SitePlan, export_uris, fill, generated_pages, head, service_uri, with_card
 from .template_cache import ThemeCache
@@ -343,6 +344,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):  # type: ignore[no-untyp
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[[], None]) -> None:
         if self.config.enabled:
             shorten_build_delay(server)
+            if self.config.watcher == "auto":
+                why_not = use_native_watcher(server, config.watch or ())
+                if why_not is None:
+                    log.info("watching for edits with inotify (set `watcher: polling` if edits go unnoticed)")
+                elif why_not != NOTHING_WATCHED:
+                    log.info(f"MkDocs' polling watches for edits: {why_not}")
 
     def on_shutdown(self) -> None:
         self._idle.stop()
