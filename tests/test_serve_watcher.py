@@ -40,6 +40,11 @@ def test_network_and_virtual_filesystems_and_symlinks_keep_polling(tmp_path: Pat
     (docs / "team").mkdir(parents=True)
     local = f"1 0 0:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / {tmp_path} rw - tmpfs tmpfs rw\n"
     assert distrust([str(docs)], local) is None
+    (tmp_path / "real.yml").write_text("site_name: x\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").symlink_to(tmp_path / "real.yml")  # a file watched through a link
+    assert distrust([str(docs), str(tmp_path / "mkdocs.yml")], local) == f"{tmp_path / 'mkdocs.yml'} is a symlink"
+    (tmp_path / "linked-docs").symlink_to(docs, target_is_directory=True)
+    assert distrust([str(tmp_path / "linked-docs")], local) == f"{tmp_path / 'linked-docs'} is a symlink"
     (docs / "team" / "shared").symlink_to(tmp_path / "elsewhere")
     assert distrust([str(docs)], local) == f"{docs / 'team' / 'shared'} is a symlink"
 

@@ -7,8 +7,8 @@ changes on virtual filesystems (Docker Desktop's shared folders, network mounts,
 drives) and do not follow symlinks (mkdocs/mkdocs#2477).
 
 So the plugin hands the server watchdog's inotify observer only where both hold: Linux, every
-watched path on a local disk filesystem (`LOCAL_FILESYSTEMS`, read from /proc/self/mountinfo) and
-no symlink inside a watched folder. An edit is then seen within milliseconds and an idle session
+watched path on a local disk filesystem (`LOCAL_FILESYSTEMS`, read from /proc/self/mountinfo),
+neither a symlink nor holding one. An edit is then seen within milliseconds and an idle session
 costs nothing. Anywhere else, with the plugin option `watcher: polling`, or when inotify cannot
 start (its per-user limits), MkDocs' polling stays. The observer hears only changes: the build
 opens and reads the postmortems, and MkDocs would rebuild on any event it is told about.
@@ -80,6 +80,8 @@ def distrust(paths: Iterable[str], mountinfo: str | None = None) -> str | None:
     if not sys.platform.startswith("linux"):
         return f"not Linux ({sys.platform})"
     for path in paths:
+        if os.path.islink(path):  # inotify would watch the link, not what it points to
+            return f"{path} is a symlink"
         kind = filesystem_of(path, mountinfo)
         if kind not in LOCAL_FILESYSTEMS:
             return f"{path} is on {kind or 'an unknown filesystem'}"
