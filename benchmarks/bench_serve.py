@@ -8,7 +8,9 @@ On N synthetic postmortems (default 1,000), in one run:
   the link to the newly related incident, the incidents list's rows (the shared rows file) show the new title, and the
   trends page is rebuilt (its HTML changed). The time from the write to all of that is the
   edit-to-visible latency; the best and the median are reported. The pause between edits varies
-  (1-1.5 s), so that the writes fall at every point of the watcher's 0.5 s polling cycle.
+  (1-1.5 s), so that the writes fall at every point of the watcher's 0.5 s polling cycle where
+  MkDocs polls (where the plugin gave the server an inotify observer, `serve_watcher.py`, an edit
+  is heard at once and the pauses change nothing).
 
 The machine may be shared: wall times then move with the load (printed at the start and the end).
 CPU time moves much less, so it is reported too: the full build's (the `mkdocs build` process),
@@ -109,7 +111,9 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}", *flags]
-    server = subprocess.Popen(cmd, cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = root / f"serve{'-'.join(['', *flags])}.log"  # says which watcher the server used
+    with log.open("wb") as sink:
+        server = subprocess.Popen(cmd, cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=sink)
     jitter = random.Random(14)  # the same pauses in every run
     try:
         deadline = time.monotonic() + 600
@@ -148,7 +152,7 @@ def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int)
                 time.sleep(0.02)
             wall, cpu_after = time.perf_counter() - start, process_cpu(server.pid)
             out.append((wall, None if cpu is None or cpu_after is None else cpu_after - cpu))
-            # MkDocs' watcher polls every 0.5 s: a fixed pause would land every write at about the
+            # MkDocs' polling watcher looks every 0.5 s: a fixed pause would land every write at about the
             # same point of its cycle, and the latencies would show one waiting time, not their spread
             time.sleep(1 + jitter.uniform(0, 0.5))
         return out
@@ -189,10 +193,13 @@ def main() -> None:
     }  # fmt: skip
     for mode in args.modes:
         runs = serve_latencies(root, paths, MODES[mode], args.edits)
+        log = (root / f"serve{'-'.join(['', *MODES[mode]])}.log").read_text(encoding="utf-8", errors="replace")
+        watcher = "inotify" if "watching for edits with inotify" in log else "MkDocs' polling"
+        print(f"mkdocs {mode}: the server watched with {watcher}", flush=True)
         walls = [w for w, _c in runs]
         cpus = [c for _w, c in runs if c is not None]
         best, median = min(walls), statistics.median(walls)
-        result[mode] = {"runs": walls, "cpu": cpus, "best": best, "median": median}
+        result[mode] = {"runs": walls, "cpu": cpus, "best": best, "median": median, "watcher": watcher}
         print(
             f"mkdocs {mode:14} edit visible after: best {best:.2f} s ({best / build:.3f}x build), "
             f"median {median:.2f} s ({median / build:.3f}x build)",
