@@ -106,12 +106,17 @@ def page_url(base: str, path: Path) -> str:
     return f"{base}/{path.stem}/"
 
 
+def serve_log(root: Path, flags: list[str]) -> Path:
+    """Where a serve mode's log goes: it says which watcher the server used."""
+    return root / f"serve{'-'.join(['', *flags])}.log"
+
+
 def serve_latencies(root: Path, paths: list[Path], flags: list[str], edits: int) -> list[tuple[float, float | None]]:
     """(wall, CPU of the serve process) from each edit's write until it was visible."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}", *flags]
-    log = root / f"serve{'-'.join(['', *flags])}.log"  # says which watcher the server used
+    log = serve_log(root, flags)
     with log.open("wb") as sink:
         server = subprocess.Popen(cmd, cwd=root, env=env(), stdout=subprocess.DEVNULL, stderr=sink)
     jitter = random.Random(14)  # the same pauses in every run
@@ -193,7 +198,7 @@ def main() -> None:
     }  # fmt: skip
     for mode in args.modes:
         runs = serve_latencies(root, paths, MODES[mode], args.edits)
-        log = (root / f"serve{'-'.join(['', *MODES[mode]])}.log").read_text(encoding="utf-8", errors="replace")
+        log = serve_log(root, MODES[mode]).read_text(encoding="utf-8", errors="replace")
         watcher = "inotify" if "watching for edits with inotify" in log else "MkDocs' polling"
         print(f"mkdocs {mode}: the server watched with {watcher}", flush=True)
         walls = [w for w, _c in runs]
