@@ -21,6 +21,7 @@ import yaml
 from postmortem_kb.evaluate import evaluate_bytes
 from postmortem_kb.failure_classes import classify
 from postmortem_kb.findings import Finding
+from postmortem_kb.parsing import front_matter
 from postmortem_kb.parsing.front_matter import FrontMatter
 from postmortem_kb.records import incident_from
 from postmortem_kb.relations import _CLASSES, _TERM_COUNTS, text_facts, tokens
@@ -184,3 +185,37 @@ def test_text_facts_made_in_a_worker_equal_facts_made_afresh() -> None:
         (counts, _surface), classes = text_facts(record, settings.terms)
         assert counts == Counter(tokens(record.rca_text, None, settings.terms))
         assert classes == classify(record.rca_text, record.root_causes, settings.terms)
+
+
+# Plain scalars of every implicit type YAML 1.1 resolves, near misses, and text.
+_SCALARS = [
+    "yes", "No", "ON", "off", "y", "true", "TRUE", "tRue", "~", "null", "Null", "", "0", "-12", "0x1A", "0o17",
+    "017", "1_000", "0b101", "190:20:30", "1e3", "1.5e-3", ".inf", "-.INF", ".nan", ".NaN", "2024-01-02",
+    "2024-1-2", "2024-01-02 10:00:00", "2024-01-02T10:00:00Z", "2024-02-30", "12:30", "=", "<<", "Done",
+    "In Progress", "1.0.0", "+1", "-x", "0.", ".5", "1,000",
+]  # fmt: skip
+
+
+def test_remembered_scalar_tags_are_the_resolvers() -> None:
+    """`_Composer` answers a plain scalar's tag from memory: only sound while no path resolver is
+    registered and while a quoted scalar is always text. Each scalar, plain, quoted and as a key,
+    twice (the second from memory), gets the tag PyYAML's own loader gives it."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    assert not front_matter._Composer.yaml_path_resolvers
+
+    def tags(node: yaml.Node) -> list[str]:
+        if isinstance(node, ScalarNode):
+            return [node.tag]
+        if isinstance(node, SequenceNode):
+            return [node.tag, *(t for item in node.value for t in tags(item))]
+        assert isinstance(node, MappingNode)
+        return [node.tag, *(t for k, v in node.value for t in (*tags(k), *tags(v)))]
+
+    lines = [f"k{i}: {s}\nq{i}: '{s}'\nl{i}:\n  - {s}\n  - \"{s}\"" for i, s in enumerate(_SCALARS)]
+    lines += [f"{s}: {i}" for i, s in enumerate(_SCALARS) if s[:1].isalnum()]
+    text = "\n".join(lines * 2) + "\n"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    expected = tags(yaml.compose(text, Loader=loader))
+    assert tags(yaml.compose(text, Loader=front_matter._Composer)) == expected
+    assert len(set(expected)) >= 7  # str, int, float, bool, null, timestamp, map, seq

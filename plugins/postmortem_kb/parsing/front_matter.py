@@ -43,6 +43,35 @@ MAX_DEPTH = 32  # a postmortem nests 3 deep (action_items[0].id); PyYAML recurse
 YAML_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
 
 
+class _Composer(_Loader):
+    """The safe loader with each plain scalar's implicit tag remembered by its text.
+
+    libyaml composes in C but asks the Python resolver for every scalar's tag, trying its
+    regular expressions one after another; front matter repeats its keys and values (`status`,
+    `owner`, `Done`) in every file, so the answer is looked up instead. The tag of a plain scalar
+    depends on its text alone (no path resolvers are registered: a test checks), and a quoted
+    one is always text.
+    """
+
+    _tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._tags) >= _TAGS_LIMIT:  # values come from untrusted files: bounded
+                    self._tags.clear()
+                self._tags[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+
+
+_TAGS_LIMIT = 100_000
+
+
 class _Constructor(SafeConstructor):
     """Safe constructor that keeps an impossible date (2024-02-30) as text.
 
@@ -183,7 +212,7 @@ def load(yaml_text: str, first_line: int) -> tuple[Any, Positions, list[tuple[Pa
     offset = first_line - 1
     positions = Positions(offset=offset, start=Position(max(first_line - 1, 1), 1))
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        node = yaml.compose(yaml_text, Loader=_Composer)
         if node is None:
             return None, positions, []
         positions.root = node
@@ -317,7 +346,18 @@ class _Builder:
                 name = str(key)
             if key in out:
                 self.positions.duplicates.append(((*path, name), self.positions.mark(key_node)))
-            out[key] = self.build(value_node, (*path, name))
+            if (
+                value_node.tag == _STR
+                and type(value_node) is ScalarNode
+                and self.count < MAX_NODES
+                and len(path) < MAX_DEPTH
+            ):
+                # most values are text: `build`'s work for them, without its call
+                self.count += 1
+                self.strings.append(((*path, name), value_node.value))
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, (*path, name))
         return out
 
 
