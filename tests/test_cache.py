@@ -3,6 +3,8 @@ through edits, renames and deletions, and a damaged or foreign cache is discarde
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import re
 import shutil
@@ -19,6 +21,7 @@ from postmortem_kb.corpus import load_entry
 from postmortem_kb.settings import Settings
 
 from .conftest import REFERENCE_KB, ROOT
+from .test_fast_paths import _generated
 
 CERT = "2025-02-03-card-payments-down-after-mtls-certificate-expiry.md"
 WEBHOOK = "2025-04-22-webhook-failures-after-intermediate-certificate-expiry.md"
@@ -187,8 +190,62 @@ def test_store_open_gives_none_when_the_folder_cannot_be_made(tmp_path: Path) ->
     assert Store.open(blocker / "cache", Settings()) is None
 
 
-def test_entries_survive_the_json_round_trip() -> None:
-    for path in sorted(REFERENCE_KB.glob("20*.md")):
+def _alike(a: object, b: object) -> bool:
+    """Equal, and of the same types all the way down (3 is not 3.0, a tuple not a list), with
+    timestamps at the same offset and mappings in the same order."""
+    if dataclasses.is_dataclass(a):
+        return type(a) is type(b) and all(_alike(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, tuple | list):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_alike, a, b))
+    if isinstance(a, dict):
+        return type(b) is dict and list(a) == list(b) and all(_alike(a[k], b[k]) for k in a)
+    if isinstance(a, dt.datetime):
+        return type(b) is dt.datetime and a == b and a.utcoffset() == b.utcoffset()
+    return type(a) is type(b) and a == b
+
+
+def test_entries_survive_the_json_round_trip(tmp_path: Path) -> None:
+    """Every postmortem the tests hold (valid, broken, hostile) and 150 generated ones come back
+    from their rows as they were judged, types included; read under another path, they take it."""
+    files = sorted({*REFERENCE_KB.glob("*.md"), *(ROOT / "tests").rglob("*.md*")})
+    files += _generated(tmp_path, 150)
+    stored = 0
+    for path in files:
         entry = load_entry(f"x/{path.name}", path.name, path.read_bytes(), Settings())
-        text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, entry.path)
-        assert entry_codec.loads(text, entry.path, f"x/{path.name}") == (entry.findings, entry.incident, entry.anchor)
+        try:
+            text = entry_codec.dumps(entry)
+        except entry_codec.Unstorable:
+            continue
+        stored += 1
+        assert _alike(entry_codec.loads(text, entry.path, f"x/{path.name}"), entry), path
+        moved = entry_codec.loads(text, "elsewhere.md", "docs/y/elsewhere.md")
+        assert {f.path for f in moved.findings} <= {"elsewhere.md"} and moved.path == "elsewhere.md"
+        if moved.incident is not None:
+            assert (moved.incident.stem, moved.incident.src_uri) == ("elsewhere", "docs/y/elsewhere.md")
+    assert stored >= 180
+
+
+def test_an_entry_keeps_the_types_of_its_values() -> None:
+    """Numbers stay ints or floats as the model made them, timestamps keep their offsets."""
+    entry = load_entry("x/a.md", "a.md", (REFERENCE_KB / CERT).read_bytes(), Settings())
+    assert entry.incident is not None
+    tz = dt.timezone(dt.timedelta(hours=-5, minutes=-30))
+    for revenue, hours in (("$12k", 3.0), (1200.0, 0.5), (None, None)):
+        incident = dataclasses.replace(
+            entry.incident,
+            revenue_impact=revenue,
+            engineer_hours=hours,
+            users_affected=7,
+            timeline={"started": dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=tz), **entry.incident.timeline},
+        )
+        varied = dataclasses.replace(entry, incident=incident)
+        assert _alike(entry_codec.loads(entry_codec.dumps(varied), "a.md", "x/a.md"), varied)
+
+
+def test_a_row_of_other_types_is_refused() -> None:
+    entry = load_entry("x/a.md", "a.md", (REFERENCE_KB / CERT).read_bytes(), Settings())
+    text = entry_codec.dumps(entry)
+    assert '"date":"2025-02-03"' in text
+    for broken in (text.replace('"date":"2025-02-03"', '"date":20250203'), text[:-5], "[]", '{"findings": 1}'):
+        with pytest.raises(ValueError):
+            entry_codec.loads(broken, "a.md", "x/a.md")

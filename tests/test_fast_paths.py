@@ -204,7 +204,7 @@ def test_remembered_scalar_tags_are_the_resolvers() -> None:
 
     assert not front_matter._Composer.yaml_path_resolvers
 
-    def tags(node: yaml.Node) -> list[str]:
+    def tags(node: yaml.Node | None) -> list[str]:
         if isinstance(node, ScalarNode):
             return [node.tag]
         if isinstance(node, SequenceNode):

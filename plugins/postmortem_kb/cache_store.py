@@ -34,7 +34,7 @@ from .settings import Settings
 
 CACHE_DIR_NAME = ".pmkb_cache"
 MAGIC = "postmortem-kb cache"
-FORMAT = 1
+FORMAT = 2  # 2: entries written by msgspec from the dataclasses
 RACY_NS = 2_000_000_000  # files modified this close to their last reading are read again
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -76,7 +76,9 @@ def read_with_digests(
     items = [(jobs[i], contents[i]) for i in misses]
     judged = parallel_iter(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
     new_rows = []
-    for index, (judged_entry, text, found, facts) in zip(misses, judged, strict=True):
+    for index, (maybe_entry, text, found, facts) in zip(misses, judged, strict=True):
+        job = jobs[index]
+        judged_entry = maybe_entry if maybe_entry is not None else entry_codec.loads(text or "", job[1], job[0])
         out[index] = judged_entry
         if facts is not None and judged_entry.incident is not None:
             remember_text_facts(judged_entry.incident, settings.terms, facts)
@@ -115,13 +117,14 @@ def file_digest(
 
 def _decode(text: str, name: str, src_uri: str) -> Entry | None:
     try:
-        findings, incident, anchor = entry_codec.loads(text, name, src_uri)
-    except (ValueError, TypeError, KeyError):
+        return entry_codec.loads(text, name, src_uri)
+    except ValueError:
         return None  # a row this version cannot read: judged again and replaced
-    return Entry(findings, incident, name, anchor)
 
 
-Judged = tuple[Entry, str | None, str, TextFacts | None]
+# (the entry, or None when a worker sends only its JSON; its JSON, None when it has none; the
+# content digest; the term counts and failure classes of its Root Cause Analysis)
+Judged = tuple[Entry | None, str | None, str, TextFacts | None]
 
 
 def _judge(item: Item, settings: Settings) -> Judged:
@@ -137,7 +140,7 @@ def _judge(item: Item, settings: Settings) -> Judged:
             return _read_entry(job, settings, None), None, "", None
     entry = load_entry(src_uri, name, data, settings)
     try:
-        text = entry_codec.dumps(entry.findings, entry.incident, entry.anchor, name)
+        text = entry_codec.dumps(entry)
     except entry_codec.Unstorable:
         text = None
     facts = text_facts(entry.incident, settings.terms) if entry.incident is not None else None
@@ -145,4 +148,8 @@ def _judge(item: Item, settings: Settings) -> Judged:
 
 
 def _worker_judge(item: Item) -> Judged:
-    return _judge(item, worker_settings())
+    """`_judge` in a worker process: an entry with a JSON form crosses to the parent as that JSON,
+    which the parent reads back faster than it would unpickle the entry, and which the worker
+    made for the cache anyway."""
+    entry, text, found, facts = _judge(item, worker_settings())
+    return (None if text is not None else entry), text, found, facts

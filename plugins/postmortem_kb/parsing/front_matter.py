@@ -53,22 +53,21 @@ class _Composer(_Loader):
     one is always text.
     """
 
-    _tags: dict[str, str] = {}
-
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             if not implicit[0]:
                 return _STR
-            tag = self._tags.get(value)
+            tag = _TAGS.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(self._tags) >= _TAGS_LIMIT:  # values come from untrusted files: bounded
-                    self._tags.clear()
-                self._tags[value] = tag
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(_TAGS) >= _TAGS_LIMIT:  # values come from untrusted files: bounded
+                    _TAGS.clear()
+                _TAGS[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]
 
 
+_TAGS: dict[str, str] = {}
 _TAGS_LIMIT = 100_000
 
 
