@@ -163,6 +163,34 @@ def test_blame_in_sentences_is_found_alike(monkeypatch: pytest.MonkeyPatch) -> N
     assert sum(map(bool, fast)) > 100
 
 
+def test_a_pattern_matches_only_lines_with_the_words_it_needs() -> None:
+    """A pattern's word test (`_needs`) skips its regex on lines without those words: sound only if
+    the regex cannot match such a line. Every labelled sentence, with odd characters and upper-cased,
+    and each pattern's words alone and joined by odd characters."""
+    sentences: list[str] = []
+    corpus = yaml.safe_load((TESTS / "blameless" / "corpus.yaml").read_text(encoding="utf-8"))
+    sentences += [*corpus["blameful"], *corpus["blameless"]]
+    for part in ("dev", "test"):
+        data = yaml.safe_load((TESTS / "evaluation" / f"blameless.{part}.yaml").read_text(encoding="utf-8"))
+        sentences += [item["text"] for item in data["items"]]
+    # An apostrophe between letters is part of a word ("didn't"), so not one in place of every space.
+    sentences += [s.replace(" ", c) for s in sentences for c in _ODD if c != "\u2019"]
+    sentences += [s.upper() for s in sentences]
+    sentences += ["The outage was an error by Kim.", "A mistake\u00a0of\u2003Bob", "ERROR ON THE PART OF Ann"]
+    sentences += ["a mistake by the on-call"]
+    checked = matched = 0
+    for text in sentences:
+        line = blameless.prepare(text, frozenset({"kim"}))
+        for rule in BLAMELESS_RULES:
+            for pattern, _judge, needs in rule.patterns:
+                if isinstance(needs, blameless._Words):
+                    checked += 1
+                    if pattern.search(line.text):
+                        matched += 1
+                        assert needs.met_by(line.words), (rule.id, pattern.pattern, text)
+    assert checked > 10_000 and matched > 300
+
+
 def test_trigger_lines_are_the_lines_whose_words_hold_a_trigger() -> None:
     words = sorted(blameless._ANY_TRIGGER)
     lines = [f"x{a}{w}{b}y {w}" for w in words[:40] for a in ("", *_ODD) for b in ("", " ", *_ODD)]

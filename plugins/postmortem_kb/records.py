@@ -99,7 +99,8 @@ def incident_from(doc: ParsedFile, fm: FrontMatter, src_uri: str) -> Incident:
     """The record of a postmortem whose front matter validated as `fm`."""
     impact = fm.impact
     roles = fm.roles
-    timeline = {k: v for k, v in fm.timeline.model_dump(exclude_none=True).items() if isinstance(v, dt.datetime)}
+    # the models' fields and extra keys as they are (iterating a model is model_dump without its copies)
+    timeline = {k: v for k, v in fm.timeline if isinstance(v, dt.datetime)}
     users = impact.users_affected if impact else None
     return Incident(
         stem=stem_of(src_uri),
@@ -120,7 +121,7 @@ def incident_from(doc: ParsedFile, fm: FrontMatter, src_uri: str) -> Incident:
         slo_impact=impact.slo_impact if impact else None,
         support_tickets=impact.support_tickets if impact else None,
         engineer_hours=impact.engineer_hours if impact else None,
-        roles={k: v for k, v in roles.model_dump(exclude={"smes"}, exclude_none=True).items()} if roles else {},
+        roles={k: v for k, v in roles if k != "smes" and v is not None} if roles else {},
         smes=tuple(roles.smes or ()) if roles else (),
         related=tuple(fm.related or ()),
         action_items=_action_items(fm, doc),

@@ -235,6 +235,7 @@ _Y = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE, _TIMESTAMP = (_Y + t for t in ("str", "map", "seq", "merge", "timestamp"))
 # Scalars every consumer (pydantic, JSON, Jinja, the theme) handles as they are.
 _PLAIN_SCALARS = frozenset(_Y + t for t in ("int", "float", "bool", "null"))
+_INT, _BOOL, _NULL = _Y + "int", _Y + "bool", _Y + "null"
 
 
 class _Builder:
@@ -310,6 +311,15 @@ class _Builder:
         """An int, float, bool, null or timestamp. An explicit tag on text that is not one
         (`!!bool maybe`, `!!int ''`) made PyYAML raise KeyError, IndexError or AttributeError: its
         constructors trust the resolver, which an explicit tag bypasses. Any failure is the value's."""
+        # The common spellings directly, as PyYAML's constructors read them: `3`, `true`, `null`
+        # (a leading 0 is octal in YAML 1.1 and goes to PyYAML).
+        tag, value = node.tag, node.value
+        if tag == _INT and value.isdecimal() and value.isascii() and (value[0] != "0" or len(value) == 1):
+            return int(value)
+        if tag == _BOOL and value.lower() in SafeConstructor.bool_values:
+            return SafeConstructor.bool_values[value.lower()]
+        if tag == _NULL:
+            return None
         try:
             if node.tag == _TIMESTAMP:
                 return self._timestamp(node, path)

@@ -394,7 +394,8 @@ BLAMELESS_RULES: tuple[BlamelessRule, ...] = (
                     r"\b(?:mistake|error|fault|negligence|carelessness|incompetence|oversight)\s+(?:by|of|on\s+the\s+part\s+of)\s+(?P<who>\S)"
                 ),
                 _person_follows("who"),
-                _needs("mistake error fault negligence carelessness incompetence oversight"),
+                # "error" is in most postmortems' lines ("error rate"): "by" or "of" must follow it
+                _needs("mistake error fault negligence carelessness incompetence oversight", "by of"),
             ),
             (_rx(r"\bblamed?\s+(?:it\s+)?(?:on\s+)?(?P<who>\S)"), _person_follows("who"), _needs("blame blamed")),
         ),
