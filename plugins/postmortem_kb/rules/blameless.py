@@ -444,14 +444,19 @@ _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SEPARATORS_BUT_NEWLINE = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalpha() or c in "'\n")})
 
 
-def lines_with_triggers(texts: list[str]) -> set[int]:
-    """Indexes of the lines in which `find_blame` can find anything: those holding a trigger word
-    (the words `_words` makes of the line).
+def lines_with_triggers(texts: list[str]) -> dict[int, list[str] | None]:
+    """The lines in which `find_blame` can find anything, those holding a trigger word: index ->
+    the words `_words` makes of the line (kept: the rules need them again).
 
     The whole body is lowered and translated at once and no set is built per line: most lines hold
     no trigger word, and making each line's word set was most of the rule's cost."""
     folded = "\n".join(texts).lower().replace("\u2019", "'").translate(_SEPARATORS_BUT_NEWLINE)
-    return {i for i, words in enumerate(folded.split("\n")) if not _ANY_TRIGGER.isdisjoint(words.split())}
+    found: dict[int, list[str] | None] = {}
+    for index, line in enumerate(folded.split("\n")):
+        words = line.split()
+        if not _ANY_TRIGGER.isdisjoint(words):
+            found[index] = words
+    return found
 
 
 def find_blame(text: str, names: frozenset[str] = frozenset()) -> Iterator[tuple[BlamelessRule, Hit]]:
@@ -461,17 +466,18 @@ def find_blame(text: str, names: frozenset[str] = frozenset()) -> Iterator[tuple
     yield from _blame_in(text, names)
 
 
-def prepare(text: str, names: frozenset[str]) -> Line:
-    """A line as the rules read it: inline code and quotes masked, its words for the triggers."""
+def prepare(text: str, names: frozenset[str], words: list[str] | None = None) -> Line:
+    """A line as the rules read it: inline code and quotes masked, its words for the triggers
+    (`words`: those of the unmasked line, when known; used if masking left the line as it was)."""
     masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
     masked = mask_quotes(masked)
-    return Line(masked, names, _words(masked))
+    return Line(masked, names, frozenset(words) if words is not None and masked is text else _words(masked))
 
 
-def _blame_in(text: str, names: frozenset[str]) -> Iterator[tuple[BlamelessRule, Hit]]:
+def _blame_in(text: str, names: frozenset[str], words: list[str] | None = None) -> Iterator[tuple[BlamelessRule, Hit]]:
     """`find_blame` on a line known to hold a trigger word: what each rule's `matches` yields, in
     rule order, with the word tests planned once per set of words."""
-    line = prepare(text, names)
+    line = prepare(text, names, words)
     for rule, (pattern, judge, needs) in _plan(line.words & _VOCABULARY):
         if not isinstance(needs, _Words) and not needs(line):
             continue
@@ -517,7 +523,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     # Only lines holding a trigger word can hold blame, and only comment lines can switch the rule
     # off and on: the others (most of a body) are not visited.
     triggered = lines_with_triggers(texts)
-    for index in sorted(triggered.union(i for i, text in enumerate(texts) if "<!--" in text)):
+    for index in sorted(set(triggered).union(i for i, text in enumerate(texts) if "<!--" in text)):
         line = lines[index]
         stripped = line.text.strip()
         taken: list[tuple[int, int]] = []  # one finding per phrase: the first (most specific) rule wins
@@ -527,7 +533,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             enabled = True
         if not enabled or line.in_code or stripped.startswith(">") or _IGNORE_LINE in line.text:
             continue
-        for rule, match in _blame_in(line.text, names) if index in triggered else ():
+        for rule, match in _blame_in(line.text, names, triggered[index]) if index in triggered else ():
             if any(match.start < end and start < match.end for start, end in taken):
                 continue
             taken.append(match.span())
