@@ -249,3 +249,29 @@ def test_a_row_of_other_types_is_refused() -> None:
     for broken in (text.replace('"date":"2025-02-03"', '"date":20250203'), text[:-5], "[]", '{"findings": 1}'):
         with pytest.raises(ValueError):
             entry_codec.loads(broken, "a.md", "x/a.md")
+
+
+def test_a_worker_row_that_does_not_read_back_is_judged_in_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker sends each entry as its JSON unverified; a row that does not decode (an unknown role
+    written as a list fits no record type) is judged again in the parent and never stored."""
+    from postmortem_kb import stored_entries
+    from postmortem_kb.corpus import Job
+
+    odd = re.sub(r"(?m)^roles:\n", "roles:\n  observers: [Ann, Bo]\n", (REFERENCE_KB / CERT).read_text("utf-8"))
+    assert "observers" in odd
+    (tmp_path / "odd.md").write_text(odd, encoding="utf-8")
+    shutil.copy(REFERENCE_KB / CHECKOUT, tmp_path / "plain.md")
+    jobs: list[Job] = [(name, name, tmp_path / name) for name in ("odd.md", "plain.md")]
+    # the workers' function, run here
+    monkeypatch.setattr(stored_entries, "parallel_iter", lambda worker, items, *_args: map(worker, items))
+    store = Store.open(tmp_path / "cache", Settings())
+    assert store is not None and store.is_empty()
+    entries = stored_entries.read_stored(jobs, Settings(), None, store, parallel=True)
+    for (name, _name, path), entry in zip(jobs, entries, strict=True):
+        assert _alike(entry, load_entry(name, name, path.read_bytes(), Settings())), name
+    assert entries[0].incident is not None
+    assert entries[0].incident.roles["observers"] == ["Ann", "Bo"]  # type: ignore[comparison-overlap]
+    rows = store.entries([(name, digest) for name, digest in store.seen])
+    assert [name for name, _digest in rows] == ["plain.md"]

@@ -52,6 +52,13 @@ _CACHEDIR_TAG = (
 )
 
 
+FileKey = tuple[int, int, int]  # size, mtime_ns, inode: what says a file is unchanged
+
+
+def file_key(st: os.stat_result) -> FileKey:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -151,8 +158,10 @@ class Store:
             return None
         return found
 
-    def record_digest(self, path: str, st: os.stat_result, found: str) -> None:
-        self._new_stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino, found, time.time_ns())
+    def record_digest(self, path: str, st: os.stat_result | FileKey, found: str) -> None:
+        """The digest of the file's content as read after `st` (its status, or `file_key` of it) was taken."""
+        size, mtime_ns, ino = file_key(st) if isinstance(st, os.stat_result) else st
+        self._new_stats[path] = (size, mtime_ns, ino, found, time.time_ns())
 
     # -- checked files ---------------------------------------------------------------------------
 

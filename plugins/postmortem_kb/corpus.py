@@ -176,6 +176,11 @@ def _read_entry(job: Job, settings: Settings, cache: EntryCache | None) -> Entry
 def read_regular(path: Path) -> bytes:
     """The file's bytes; a FIFO, socket or device is refused before it is opened (reading a FIFO
     waits for a writer forever)."""
+    return read_regular_stat(path)[0]
+
+
+def read_regular_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """`read_regular`, and the file's status taken just before it was read."""
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
         raise OSError(errno.EINVAL, "not a regular file")
@@ -185,7 +190,7 @@ def read_regular(path: Path) -> bytes:
         chunks = [os.read(fd, st.st_size + 1)]
         while chunks[-1]:  # the file may have grown since the stat
             chunks.append(os.read(fd, 1 << 16))
-        return b"".join(chunks)
+        return b"".join(chunks), st
     finally:
         os.close(fd)
 

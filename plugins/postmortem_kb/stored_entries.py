@@ -13,8 +13,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import entry_codec
-from .cache_store import Store, digest
-from .corpus import Entry, EntryCache, Job, _read_entry, load_entry, parallel_iter, read_regular, worker_settings
+from .cache_store import FileKey, Store, digest, file_key
+from .corpus import (
+    Entry,
+    EntryCache,
+    Job,
+    _read_entry,
+    load_entry,
+    parallel_iter,
+    read_regular,
+    read_regular_stat,
+    worker_settings,
+)
 from .relations import TextFacts, remember_text_facts, text_facts
 from .settings import Settings
 
@@ -37,17 +47,15 @@ def read_with_digests(
     out: list[Entry | None] = [None] * len(jobs)
     digests: list[str] = [""] * len(jobs)
     contents: dict[int, bytes | None] = {}  # None: a worker reads and hashes the file
-    stats: dict[int, os.stat_result] = {}
-    # An empty cache has nothing to look up: the workers read and hash the files as they judge them.
+    # An empty cache has nothing to look up: the workers stat, read and hash the files as they judge them.
     cold = store.is_empty()
     for index, job in enumerate(jobs):
         src_uri, name, path = job
+        if cold:
+            contents[index] = None
+            continue
         try:
-            st = os.stat(path)
-            if cold:
-                stats[index], contents[index] = st, None
-                continue
-            found, data = file_digest(store, name, path, st, verify=verify)
+            found, data = file_digest(store, name, path, verify=verify)
             if data is not None:
                 contents[index] = data
         except OSError:
@@ -76,15 +84,18 @@ def read_with_digests(
     items = [(jobs[i], contents[i]) for i in misses]
     judged = parallel_iter(_worker_judge, items, settings, parallel, lambda item: _judge(item, settings))
     new_rows = []
-    for index, (maybe_entry, text, found, facts) in zip(misses, judged, strict=True):
+    for index, (maybe_entry, text, found, facts, key) in zip(misses, judged, strict=True):
         job = jobs[index]
-        judged_entry = maybe_entry if maybe_entry is not None else entry_codec.loads(text or "", job[1], job[0])
+        judged_entry = maybe_entry if maybe_entry is not None else _decode(text or "", job[1], job[0])
+        if judged_entry is None:  # a worker's row that does not read back: judged here, not stored
+            judged_entry, text, found, facts, key = _judge((job, contents[index]), settings, verify=True)
+            assert judged_entry is not None  # judged here: always an entry
         out[index] = judged_entry
         if facts is not None and judged_entry.incident is not None:
             remember_text_facts(judged_entry.incident, settings.terms, facts)
-        if index in stats and found:
+        if key is not None and found:
             digests[index] = found
-            store.record_digest(jobs[index][1], stats[index], found)
+            store.record_digest(jobs[index][1], key, found)
         if text is not None and digests[index]:
             new_rows.append((jobs[index][1], digests[index], text))
     if cache is not None:
@@ -101,15 +112,12 @@ def read_with_digests(
     return done
 
 
-def file_digest(
-    store: Store, name: str, path: Path, st: os.stat_result | None = None, *, verify: bool = False
-) -> tuple[str, bytes | None]:
+def file_digest(store: Store, name: str, path: Path, *, verify: bool = False) -> tuple[str, bytes | None]:
     """The file's content digest, and its bytes when it had to be read. Raises OSError."""
-    st = st or os.stat(path)
-    found = None if verify else store.known_digest(name, st)
+    found = None if verify else store.known_digest(name, os.stat(path))
     if found is not None:
         return found, None
-    data = read_regular(path)
+    data, st = read_regular_stat(path)
     found = digest(data)
     store.record_digest(name, st, found)
     return found, data
@@ -123,33 +131,38 @@ def _decode(text: str, name: str, src_uri: str) -> Entry | None:
 
 
 # (the entry, or None when a worker sends only its JSON; its JSON, None when it has none; the
-# content digest; the term counts and failure classes of its Root Cause Analysis)
-Judged = tuple[Entry | None, str | None, str, TextFacts | None]
+# content digest; the term counts and failure classes of its Root Cause Analysis; the file's
+# size, mtime and inode before it was read, when read here)
+Judged = tuple[Entry | None, str | None, str, TextFacts | None, FileKey | None]
 
 
-def _judge(item: Item, settings: Settings) -> Judged:
-    """The entry, its JSON for the cache (None when it has no JSON form), the content digest and
-    the term counts and failure classes of its Root Cause Analysis (made here, in a worker, not
-    serially afterwards)."""
+def _judge(item: Item, settings: Settings, *, verify: bool = True) -> Judged:
+    """The entry, its JSON for the cache (None when it has no JSON form; `verify`: nor when the JSON
+    does not read back), the content digest, the term counts and failure classes of its Root Cause
+    Analysis (made here, in a worker, not serially afterwards), and, when the file was read here,
+    its status before the read, for the cache's record of which content the file had."""
     job, data = item
     src_uri, name, path = job
+    key = None
     if data is None:
         try:
-            data = read_regular(path)
+            data, st = read_regular_stat(path)
         except OSError:
-            return _read_entry(job, settings, None), None, "", None
+            return _read_entry(job, settings, None), None, "", None, None
+        key = file_key(st)
     entry = load_entry(src_uri, name, data, settings)
     try:
-        text = entry_codec.dumps(entry)
+        text = entry_codec.dumps(entry, verify=verify)
     except entry_codec.Unstorable:
         text = None
     facts = text_facts(entry.incident, settings.terms) if entry.incident is not None else None
-    return entry, text, digest(data), facts
+    return entry, text, digest(data), facts, key
 
 
 def _worker_judge(item: Item) -> Judged:
     """`_judge` in a worker process: an entry with a JSON form crosses to the parent as that JSON,
     which the parent reads back faster than it would unpickle the entry, and which the worker
     made for the cache anyway."""
-    entry, text, found, facts = _judge(item, worker_settings())
-    return (None if text is not None else entry), text, found, facts
+    # The parent reads the JSON back (and judges the file itself if it cannot): not verified here.
+    entry, text, found, facts, key = _judge(item, worker_settings(), verify=False)
+    return (None if text is not None else entry), text, found, facts, key
