@@ -18,6 +18,9 @@ from typing import cast
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from postmortem_kb import failure_classes, terms
 from postmortem_kb.evaluate import evaluate_bytes
 from postmortem_kb.records import Incident, incident_from
@@ -142,3 +145,16 @@ def test_cues_of_every_sentence_equal_those_of_the_reference_code(tmp_path: Path
         for sentence in sentences:
             assert failure_classes._cues(sentence) == _reference_cues(sentence), sentence
     assert sum(bool(_reference_cues(s)) for s in sentences) > 500
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(".!?;:a \n\t\u00a0\u2028\x1c")), max_size=40))
+def test_sentences_split_as_the_sentence_pattern(text: str) -> None:
+    assert failure_classes._sentences(text) == failure_classes._SENTENCE.split(text)
+
+
+def test_sentences_of_every_text_split_as_the_sentence_pattern(tmp_path: Path) -> None:
+    texts = [terms.normalise(text) for text, _categories in _records(tmp_path)]
+    for text in texts:
+        assert failure_classes._sentences(text) == failure_classes._SENTENCE.split(text), text
+    assert sum(len(failure_classes._sentences(text)) for text in texts) > 1000

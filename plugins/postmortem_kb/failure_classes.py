@@ -335,7 +335,8 @@ CLASSES: dict[str, tuple[tuple[str, ...], ...]] = {
 _REACH = 40  # no cue pattern reads further than this from its start (a test checks every cue)
 _CATEGORY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in CATEGORY_CUES)
 _SENTENCE_ONLY_GROUPS = frozenset(re.sub(r"\W", "_", cue) for cue in SENTENCE_ONLY)
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")  # what `_sentences` splits at
+_BREAK = re.compile(r"[.!?;:]\s+|\n\s*\n")  # the same breaks, found without a lookbehind at every position
 _WORD = re.compile(r"[a-z0-9]+[^a-z0-9]?")  # a word and the character after it, if any
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _PLAIN: set[str] = set()  # words (as _WORD reads them) that start no cue, even reading past themselves
@@ -348,19 +349,50 @@ def classify(
     """The failure classes a root-cause text (and its root-cause categories) names."""
     if not text:
         return frozenset()
-    context = frozenset(_cues(normalise(" ".join(categories).replace("-", " "), terms)) & _CATEGORY_GROUPS)
+    context = _context(" ".join(categories), terms)
     found: set[str] = set()
     previous: frozenset[str] = frozenset()
-    for sentence in _SENTENCE.split(normalise(text, terms)):
-        cues = _cues(sentence)
-        found.update(_labels(context | cues))
+    labels, cues_of, only = _labels, _cues, _SENTENCE_ONLY_GROUPS  # bound once: a text has dozens of sentences
+    for sentence in _sentences(normalise(text, terms)):
+        cues = cues_of(sentence)
+        found.update(labels(context | cues))
         # A sentence is also read with the one before it: the second often names by "it" or "the
         # process" what the first introduced. Cues of common words stay in their own sentence.
-        specific = cues - _SENTENCE_ONLY_GROUPS
+        specific = cues - only
         if previous:
-            found.update(_labels(context | previous | specific))
+            found.update(labels(context | previous | specific))
         previous = specific
     return frozenset(found)
+
+
+def _context(categories: str, terms: Mapping[str, Sequence[str]] | None) -> frozenset[str]:
+    """The cues the root-cause categories name (few combinations: remembered when no terms are added)."""
+    if terms:
+        return _context_cues(categories, terms)
+    return _default_context(categories)
+
+
+def _context_cues(categories: str, terms: Mapping[str, Sequence[str]] | None) -> frozenset[str]:
+    return frozenset(_cues(normalise(categories.replace("-", " "), terms)) & _CATEGORY_GROUPS)
+
+
+@lru_cache(maxsize=4096)
+def _default_context(categories: str) -> frozenset[str]:
+    return _context_cues(categories, None)
+
+
+def _sentences(text: str) -> list[str]:
+    """`_SENTENCE.split(text)`: the text between breaks, a punctuation mark kept with its sentence."""
+    out = []
+    start = 0
+    for match in _BREAK.finditer(text):
+        at = match.start()
+        if text[at] != "\n":
+            at += 1
+        out.append(text[start:at])
+        start = match.end()
+    out.append(text[start:])
+    return out
 
 
 @lru_cache(maxsize=16_384)

@@ -187,9 +187,11 @@ def split_row(text: str) -> tuple[list[str], list[int]]:
     cells: list[str] = []
     cols: list[int] = []
     at = begin
-    for raw in _CELL_SEPARATOR.split(stripped[begin:end]):
+    inner = stripped[begin:end]
+    escaped = "\\" in inner  # most rows escape no pipe: a plain split, no regex
+    for raw in _CELL_SEPARATOR.split(inner) if escaped else inner.split("|"):
         lead = len(raw) - len(raw.lstrip())
-        cells.append(raw.strip().replace("\\|", "|"))
+        cells.append(raw.strip().replace("\\|", "|") if escaped else raw.strip())
         cols.append(at + lead + 1)
         at += len(raw) + 1
     return cells, cols
