@@ -266,3 +266,53 @@ def test_new_points_editors_at_the_published_schema(
     without = runner.invoke(main, ["new", "Disk full", "--date", "2025-03-02", "--dir", str(tmp_path)])
     assert without.exit_code == 0
     assert "yaml-language-server" not in (tmp_path / "2025-03-02-disk-full.md").read_text()
+
+
+def test_the_pmkb_command_ends_fast_with_all_its_output(tmp_path: Path, runner: CliRunner) -> None:
+    """`pmkb` (the console script) ends a check without tearing Python down: every line of a report
+    larger than a pipe's buffer still arrives, with the exit code, as `main` gives them in-process."""
+    import os
+    import subprocess
+    import sys
+
+    from .test_fast_paths import _generated
+
+    paths = _generated(tmp_path / "postmortems", 450)  # enough for the worker processes
+    for path in paths:  # a finding in every file
+        path.write_text(path.read_text(encoding="utf-8").replace("severity: SEV", "severity: sev"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: KB\ndocs_dir: postmortems\nplugins:\n  - postmortems\n")
+    pmkb = str(Path(sys.executable).with_name("pmkb"))
+    env = {**os.environ, "PMKB_NO_CACHE": "1"}
+    done = subprocess.run(
+        [pmkb, "check", "--format", "json"], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
+    )
+    here = Path.cwd()
+    try:
+        os.chdir(tmp_path)
+        inside = runner.invoke(main, ["check", "--format", "json", "--no-cache"])
+    finally:
+        os.chdir(here)
+    assert len(done.stdout) > 65_536
+    assert (done.returncode, json.loads(done.stdout)) == (inside.exit_code, json.loads(inside.stdout)) != (0, [])
+    assert done.stderr.strip().splitlines()[-1].startswith("450 postmortem(s) checked:")
+
+
+def test_only_the_pmkb_command_ends_without_teardown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from postmortem_kb import cli
+
+    ended: list[int] = []
+
+    class Ended(Exception):
+        pass
+
+    def fake_exit(code: int) -> None:
+        ended.append(code)
+        raise Ended
+
+    monkeypatch.setattr("os._exit", fake_exit)
+    with pytest.raises(SystemExit):  # inside another program (here, the tests): an ordinary exit
+        cli._finish(1)
+    monkeypatch.setitem(cli._FAST_EXIT, "on", True)
+    with pytest.raises(Ended):
+        cli._finish(1)
+    assert ended == [1]

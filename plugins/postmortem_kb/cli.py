@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import re
 import sys
@@ -52,6 +54,30 @@ config_option = click.option(
 @click.version_option(package_name="postmortem-kb")
 def main() -> None:
     """postmortem-kb: validate, scaffold and publish incident postmortems."""
+
+
+def run() -> None:
+    """The `pmkb` command: `main`, in a process that may end without tearing itself down."""
+    _FAST_EXIT["on"] = True
+    main()
+
+
+# Set only by the `pmkb` command, never when `main` runs inside another program (the tests' runner).
+_FAST_EXIT = {"on": False}
+
+
+def _finish(code: int) -> None:
+    """End `pmkb check` with `code`. Run as the `pmkb` command, the process ends here without
+    Python freeing every object it made one by one (0.13 s after a check of 10,000 postmortems),
+    as mypy ends: the output is flushed, the cache was closed and the worker processes have
+    ended. Elsewhere, an ordinary SystemExit."""
+    if not _FAST_EXIT["on"]:
+        sys.exit(code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: what was written is all it gets
+            stream.flush()
+    os._exit(code)
 
 
 @main.command()
@@ -115,7 +141,7 @@ def check(
         _write_step_summary(result, failed)
     errors, warnings = result.count("error"), result.count("warning")
     click.echo(f"{result.files} postmortem(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
-    sys.exit(1 if failed else 0)
+    _finish(1 if failed else 0)
 
 
 @main.command()
