@@ -96,29 +96,22 @@ class _RealPaths:
         return os.path.join(self._dirs[folder], name)
 
 
-# Allocations between two young collections in a check's worker processes (Python's default is 700).
+# Allocations between two young collections while a check runs (Python's default is 700).
 GC_THRESHOLD = 100_000
 
 
 @contextlib.contextmanager
 def collecting_rarely() -> Iterator[None]:
-    """Python's cyclic collector does not run in this process while the corpus is read and compared,
-    and runs rarely in the worker processes it forks (they inherit the threshold and collect).
-
-    The entries live until the end anyway, and what the check leaves behind here is nearly all freed
-    by reference counting: a cold check of 10,000 left 299 objects in cycles, while its 88 young
-    collections walked the accumulating entries for 0.14 s of the parent's CPU (a threshold of 700
-    once cost 0.4-0.5 s, `bench_check_phases.py`). A worker judges broken files, whose caught
-    errors leave cycles (about 70 objects a file): it collects. The previous state is restored."""
-    before, enabled = gc.get_threshold(), gc.isenabled()
+    """Python's cyclic collector runs rarely while the corpus is read and compared: it otherwise
+    walked the entries again and again as they accumulated, though they live until the end anyway
+    (a cold check of 10,000: 0.4-0.5 s of the parent's 1.5-2 s CPU, `bench_check_phases.py`). Forked
+    workers inherit the setting. Collections still happen, so memory stays bounded."""
+    before = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *before[1:])
-    gc.disable()
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        if enabled:
-            gc.enable()
 
 
 def check_paths(

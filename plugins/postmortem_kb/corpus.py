@@ -154,7 +154,6 @@ def _set_settings(settings: Settings) -> None:
     # Everything a forked worker inherited (modules, compiled patterns, lexicons) lives as long as
     # it does: moved out of the collector's sight, full collections walk only the files' objects.
     gc.freeze()
-    gc.enable()  # the parent may have stopped collecting (`check.collecting_rarely`); a worker collects
 
 
 def _worker_entry(job: Job) -> tuple[Entry, TextFacts | None]:
