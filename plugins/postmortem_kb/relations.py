@@ -115,10 +115,22 @@ def term_counts(text: str, terms: Mapping[str, Sequence[str]] | None = None) -> 
     key = (text, _terms_key(terms))
     found = _TERM_COUNTS.get(key)
     if found is None:
-        surface: dict[str, str] = {}
-        found = (Counter(tokens(text, surface, terms)), surface)
+        found = _count_terms(text, terms)
         remember_term_counts(text, terms, found)
     return found
+
+
+def _count_terms(text: str, terms: Mapping[str, Sequence[str]] | None) -> TermCounts:
+    """`Counter(tokens(text, surface, terms))` and that `surface`, in the same order: each distinct
+    word is stemmed and looked up once (a text repeats its words; counting them is done in C)."""
+    counts: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    for word, n in Counter(_TOKEN.findall(normalise(text, terms))).items():  # in order of first use
+        if word not in STOPWORDS:
+            stem = _stem(word)
+            counts[stem] += n
+            surface.setdefault(stem, word)
+    return counts, surface
 
 
 def remember_term_counts(text: str, terms: Mapping[str, Sequence[str]] | None, counts: TermCounts) -> None:
@@ -160,9 +172,7 @@ def text_facts(incident: Incident, terms: Mapping[str, Sequence[str]] | None) ->
     """What the corpus comparison needs of an incident's text, made where the file is judged. Not
     memoised here: a worker sees each text once, and its caller remembers them in the parent."""
     text = incident.rca_text
-    surface: dict[str, str] = {}
-    counts = Counter(tokens(text, surface, terms))
-    return (counts, surface), classify(text, incident.root_causes, terms) if text else None
+    return _count_terms(text, terms), classify(text, incident.root_causes, terms) if text else None
 
 
 def remember_text_facts(incident: Incident, terms: Mapping[str, Sequence[str]] | None, facts: TextFacts) -> None:
