@@ -11,6 +11,7 @@ and words at the very end, are read both ways, cold and warm.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -166,3 +167,17 @@ def test_sentences_of_every_text_split_as_the_sentence_pattern(tmp_path: Path) -
     for text in texts:
         assert failure_classes._sentences(text) == failure_classes._SENTENCE.split(text), text
     assert sum(len(failure_classes._sentences(text)) for text in texts) > 1000
+
+
+def test_tf_idf_vectors_equal_the_plain_loops_bit_for_bit(tmp_path: Path) -> None:
+    """`relations.tf_idf` against the loops it replaced, on every text's term counts."""
+    docs = [relations.term_counts(text)[0] for text, _categories in _records(tmp_path)]
+    df: Counter[str] = Counter(term for counts in docs for term in counts)
+    idf = {term: math.log((1 + len(docs)) / (1 + f)) + 1 for term, f in df.items()}
+    for counts in docs:
+        vector = {t: c * idf[t] for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        reference = {t: v / norm for t, v in vector.items()}
+        made = relations.tf_idf(counts, idf)
+        assert list(made.items()) == list(reference.items())
+    assert sum(map(len, docs)) > 2000

@@ -27,13 +27,13 @@ from .relations import (
     TOP_TERMS,
     Relation,
     _cosine,
-    _unit,
     cause_relations,
     describe,
     failure_classes_of,
     manual_relations,
     prose_relation,
     term_counts,
+    tf_idf,
     with_classes,
 )
 
@@ -208,7 +208,7 @@ class RelationIndex:
             if doc.stem not in vectors:
                 counts = doc.terms()[0]
                 idf = {t: math.log((1 + n) / (1 + self.df[t])) + 1 for t in counts}
-                vectors[doc.stem] = _unit({t: c * idf[t] for t, c in counts.items()})
+                vectors[doc.stem] = tf_idf(counts, idf)
                 # as relations.similar_texts: the weightiest terms that another document has too
                 shared = [t for t in vectors[doc.stem] if 1 < self.df[t] <= common]
                 tops[doc.stem] = sorted(shared, key=vectors[doc.stem].__getitem__, reverse=True)[:TOP_TERMS]
