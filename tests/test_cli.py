@@ -316,3 +316,21 @@ def test_only_the_pmkb_command_ends_without_teardown(monkeypatch: pytest.MonkeyP
     with pytest.raises(Ended):
         cli._finish(1)
     assert ended == [1]
+
+
+def test_check_from_inside_the_docs_folder(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run where the postmortems are (the folder an editor's terminal opens in): the whole knowledge
+    base and one file are checked as from the repository's root, with the cache and without."""
+    shutil.copytree(REFERENCE_KB, tmp_path / "postmortems")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    name = sorted(p.name for p in REFERENCE_KB.glob("2*.md"))[0]
+    monkeypatch.setenv("PMKB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    at_root = [runner.invoke(main, ["check", "--strict", *args]) for args in ([], [f"postmortems/{name}"])]
+    monkeypatch.chdir(tmp_path / "postmortems")
+    for extra in ([], ["--no-cache"]):
+        for args, root_run in zip(([], [name]), at_root, strict=True):
+            result = runner.invoke(main, ["check", "--strict", *extra, *args])
+            assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+            assert result.exit_code == root_run.exit_code == 0, result.output
+            assert result.stderr == root_run.stderr

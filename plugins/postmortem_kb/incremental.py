@@ -49,7 +49,8 @@ def cross_file_findings(
         if checked_entries:
             folder, base = os.path.split(name)
             if folder not in in_key:
-                in_key[folder] = os.path.normpath(os.path.join(key, os.path.relpath(folder, corpus_dir)))
+                # a file of the current folder has no folder part: from inside docs_dir, that is docs_dir
+                in_key[folder] = os.path.normpath(os.path.join(key, os.path.relpath(folder or os.curdir, corpus_dir)))
             entry = checked_entries.pop(os.path.join(in_key[folder], base), None)
         if entry is None:
             context_names.append(name)
