@@ -162,10 +162,9 @@ class Store:
             return None
         return found
 
-    def record_digest(self, path: str, st: os.stat_result | FileKey, found: str) -> None:
-        """The digest of the file's content as read after `st` (its status, or `file_key` of it) was taken."""
-        size, mtime_ns, ino = file_key(st) if isinstance(st, os.stat_result) else st
-        self._new_stats[path] = (size, mtime_ns, ino, found, time.time_ns())
+    def record_digest(self, path: str, key: FileKey, found: str) -> None:
+        """The digest of the file's content as read after its `file_key` was taken."""
+        self._new_stats[path] = (*key, found, time.time_ns())
 
     # -- checked files ---------------------------------------------------------------------------
 

@@ -119,7 +119,7 @@ def file_digest(store: Store, name: str, path: Path, *, verify: bool = False) ->
         return found, None
     data, st = read_regular_stat(path)
     found = digest(data)
-    store.record_digest(name, st, found)
+    store.record_digest(name, file_key(st), found)
     return found, data
 
 

@@ -49,7 +49,7 @@ class _Composer(_Loader):
     libyaml composes in C but asks the Python resolver for every node's tag, trying its regular
     expressions one after another. Without path resolvers (none is registered), a list or a mapping
     has the default tag, a quoted scalar is text, and so is a plain scalar whose first character
-    starts no implicit resolver (most text: `Checkout 502s ...`, `@payments-team`); the others
+    starts no implicit resolver (most text: `Checkout 502s ...`, `payments-team`); the others
     (numbers, dates, `yes`, `null`, and text starting with their letters) are remembered by their
     text, since front matter repeats them (`status`, `Done`, `P1`) in every file.
     """
