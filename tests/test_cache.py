@@ -167,6 +167,36 @@ def test_a_foreign_cache_and_undecodable_rows_are_not_trusted(kb: Path) -> None:
     assert _check()[1] == expected
 
 
+def _stored(kb: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(_cache_file(kb))
+    try:
+        return sorted(conn.execute("SELECT path, digest FROM entries"))
+    finally:
+        conn.close()
+
+
+def test_entries_are_stored_in_batches_and_old_contents_pruned(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold run stores its entries a few at a time while it judges, and keeps them all; a whole
+    pass after an edit drops the entry of the old content (a run that found the cache empty
+    skips that step only the first time, when every entry is its own)."""
+    from postmortem_kb import stored_entries
+
+    monkeypatch.setattr(stored_entries, "WRITE_EVERY", 2)
+    docs = kb / "postmortems"
+    files = sorted(p.name for p in docs.glob("20*.md"))
+    expected = _same_both_ways()
+    first = _stored(kb)
+    assert sorted(path for path, _digest in first) == [f"postmortems/{name}" for name in files]
+    _edit(docs / THROTTLED, "severity: SEV", "severity: SXV")
+    _age(docs)
+    edited = _same_both_ways()
+    assert edited != expected
+    second = _stored(kb)
+    assert len(second) == len(files)  # the old content's entry went
+    assert {d for p, d in second if p.endswith(THROTTLED)} != {d for p, d in first if p.endswith(THROTTLED)}
+    assert _check()[1] == edited  # and a warm run reads the rest back as they were
+
+
 def test_no_cache_options_write_nothing(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _check("--no-cache")
     monkeypatch.setenv("PMKB_NO_CACHE", "1")

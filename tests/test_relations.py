@@ -212,3 +212,73 @@ def test_term_table_meets_variants_and_takes_rows_from_settings() -> None:
     assert normalise("dbx and db1.cluster stay as written") == "dbx and db1.cluster stay as written"
     assert normalise("the billing service", {"payments": ["billing service"]}) == "the payments"
     assert normalise("the billing service", {"payments": ("billing service",)}) == "the payments"
+
+
+def _eager_similar_texts(texts: dict[str, str], threshold: float) -> list[tuple[str, str, float, list[str]]]:
+    """`similar_texts` as first written: every vector and the whole surface made up front, every
+    document's shared terms weighed. The reference for the version that makes them on demand."""
+    import math
+    from collections import Counter, defaultdict
+    from itertools import combinations
+
+    from postmortem_kb.relations import TOP_TERMS, _cosine, _distinctive_classes, term_counts, tf_idf, with_classes
+
+    surface: dict[str, str] = {}
+    docs: dict[str, Counter[str]] = {}
+    for key, text in texts.items():
+        if text:
+            docs[key], own = term_counts(text)
+            for stem, word in own.items():
+                surface.setdefault(stem, word)
+    df: Counter[str] = Counter(term for counts in docs.values() for term in counts)
+    n = len(docs)
+    idf = {term: math.log((1 + n) / (1 + f)) + 1 for term, f in df.items()}
+    vectors = {key: tf_idf(counts, idf) for key, counts in docs.items()}
+    common = max(10, int(0.05 * n))
+    postings: dict[str, list[str]] = defaultdict(list)
+    for key, vector in vectors.items():
+        shared = [t for t in vector if 1 < df[t] <= common]
+        for term in sorted(shared, key=vector.__getitem__, reverse=True)[:TOP_TERMS]:
+            postings[term].append(key)
+    candidates: set[tuple[str, str]] = set()
+    for keys in postings.values():
+        candidates.update(combinations(sorted(keys), 2))
+    classes = _distinctive_classes(texts, docs, {}, None, common)
+    class_postings: dict[str, list[str]] = defaultdict(list)
+    for key, labels in classes.items():
+        for label in labels:
+            class_postings[label].append(key)
+    for keys in class_postings.values():
+        candidates.update(combinations(sorted(keys), 2))
+    out = []
+    for x, y in sorted(candidates):
+        cosine, shared_terms = _cosine(vectors[x], vectors[y])
+        score, both = with_classes(cosine, classes.get(x, frozenset()), classes.get(y, frozenset()))
+        if score >= threshold:
+            out.append((x, y, score, [*both, *(surface.get(t, t) for t in shared_terms)]))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_similar_texts_made_on_demand_equal_the_eager_definition(seed: int) -> None:
+    """Vectors and readable words are made only for the pairs scored; the pairs, scores and shared
+    words are those of the eager definition, on corpora with more than TOP_TERMS rare shared terms
+    in a text, texts with no rare term at all, failure classes and empty texts."""
+    import random
+
+    from postmortem_kb.relations import similar_texts
+
+    rng = random.Random(seed)
+    # 40 topics of 16 made-up words each: a topic's words are in a few texts only (rare enough to
+    # index), and texts of one topic share many of them.
+    topics = [[f"w{topic}x{word}" for word in range(16)] for topic in range(40)]
+    common = ["service", "request", "error", "database", "latency", "deploy"]
+    texts = {}
+    for index in range(240):
+        words = rng.choices(common, k=20) + rng.sample(rng.choice(topics), rng.choice([0, 2, 5, 14, 15]))
+        rng.shuffle(words)
+        texts[f"pm-{index:03}"] = " ".join(words) + "."
+    texts["pm-cert-a"], texts["pm-cert-b"], texts["pm-empty"] = CERT_A, CERT_B, ""
+    expected = _eager_similar_texts(texts, 0.3)
+    assert list(similar_texts(texts, 0.3)) == expected
+    assert len(expected) > 20 and any("expired certificate" in shared for *_pair, shared in expected)

@@ -158,15 +158,18 @@ def _check_paths(
     checked = set(corpus.entries)
     # The rest of the knowledge base is context for cross-file findings, not reported on.
     others = _walk(corpus_dir, settings, walked) if corpus_dir and corpus_dir.is_dir() else []
+    # The knowledge base is often itself the folder checked: then nothing of it is left to read.
+    read_all = any(others is listed for listed in targets)
     if store is not None and corpus_dir is not None and others and not whole_corpus and len(seen) <= INDEXED_UP_TO:
         found = cross_file_findings(corpus, checked_files, others, corpus_dir, settings, store)
         if found is not None:
+            if read_all:  # a whole pass of a small knowledge base: entries of older contents go
+                store.write(keep_only=store.seen)
             result.findings.extend(found)
             result.findings.sort(key=Finding.sort_key)
             result.corpus = corpus
             return result
-    # The knowledge base is often itself the folder checked: then nothing of it is left to read.
-    rest = [] if any(others is listed for listed in targets) else others
+    rest = [] if read_all else others
     rest = [f for f in rest if real.of(f, found_in_dir=True) not in seen]
     for entry in _entries(rest, settings, store) if rest else ():
         corpus.entries[entry.path] = entry

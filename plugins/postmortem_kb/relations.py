@@ -249,27 +249,37 @@ def similar_texts(
     read from the text and the key's root-cause `categories`): the class labels come first in the
     shared list and add CLASS_WEIGHT to the score, so the default threshold links them whatever
     the wording."""
-    surface: dict[str, str] = {}
     docs: dict[str, Counter[str]] = {}
+    surfaces: dict[str, dict[str, str]] = {}  # each text's stems -> the word first seen for each
     for key, text in texts.items():
         if text:
-            docs[key], own = term_counts(text, terms)
-            for stem, word in own.items():  # the word first seen in the first text having it
-                surface.setdefault(stem, word)
+            docs[key], surfaces[key] = term_counts(text, terms)
     if len(docs) < 2:
         return
     df: Counter[str] = Counter(term for counts in docs.values() for term in counts)
     n = len(docs)
     idf = {term: math.log((1 + n) / (1 + f)) + 1 for term, f in df.items()}
-    vectors = {key: tf_idf(counts, idf) for key, counts in docs.items()}
+    # A document's vector is made when something reads it: many documents have no term rare
+    # enough to index and no pair to score.
+    vectors: dict[str, dict[str, float]] = {}
+
+    def vector(key: str) -> dict[str, float]:
+        found = vectors.get(key)
+        if found is None:
+            found = vectors[key] = tf_idf(docs[key], idf)
+        return found
+
     # Terms found in very many documents are not distinctive; leaving them out of the index
     # keeps candidate lists short on large corpora.
     common = max(10, int(0.05 * n))
     postings: dict[str, list[str]] = defaultdict(list)
-    for key, vector in vectors.items():
-        # A term in one document only can never pair it with another: index the weightiest shared ones.
-        shared = [t for t in vector if 1 < df[t] <= common]
-        for term in sorted(shared, key=vector.__getitem__, reverse=True)[:TOP_TERMS]:
+    for key, counts in docs.items():
+        # A term in one document only can never pair it with another: index the weightiest shared
+        # ones (weighing them is needed only when there are more than TOP_TERMS).
+        shared = [t for t in counts if 1 < df[t] <= common]
+        if len(shared) > TOP_TERMS:
+            shared = sorted(shared, key=vector(key).__getitem__, reverse=True)[:TOP_TERMS]
+        for term in shared:
             postings[term].append(key)
     candidates: set[tuple[str, str]] = set()
     for keys in postings.values():
@@ -281,11 +291,23 @@ def similar_texts(
             class_postings[label].append(key)
     for keys in class_postings.values():
         candidates.update(combinations(sorted(keys), 2))
+    surface: dict[str, str] | None = None  # made for the first pair found
     for x, y in sorted(candidates):
-        cosine, shared = _cosine(vectors[x], vectors[y])
+        cosine, shared = _cosine(vector(x), vector(y))
         score, both = with_classes(cosine, classes.get(x, frozenset()), classes.get(y, frozenset()))
         if score >= threshold:
+            if surface is None:
+                surface = _first_surfaces(surfaces.values())
             yield x, y, score, [*both, *(surface.get(t, t) for t in shared)]
+
+
+def _first_surfaces(surfaces: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """Each stem's readable word: the one first seen in the first text having the stem."""
+    out: dict[str, str] = {}
+    for own in surfaces:
+        for stem, word in own.items():
+            out.setdefault(stem, word)
+    return out
 
 
 def with_classes(cosine: float, x: frozenset[str], y: frozenset[str]) -> tuple[float, list[str]]:

@@ -29,6 +29,9 @@ from .relations import TextFacts, remember_text_facts, text_facts
 from .settings import Settings
 
 Item = tuple[Job, bytes | None]  # a file and its content, when already read
+# New entries stored in one transaction: a cold check of 10,000 otherwise wrote them all at the
+# end, 0.11 s with the cores idle, instead of in batches while the workers judge.
+WRITE_EVERY = 1000
 
 
 def read_stored(
@@ -98,6 +101,9 @@ def read_with_digests(
             store.record_digest(jobs[index][1], key, found)
         if text is not None and digests[index]:
             new_rows.append((jobs[index][1], digests[index], text))
+            if len(new_rows) == WRITE_EVERY:  # stored while the workers judge the next files
+                store.write(new_rows)
+                new_rows = []
     if cache is not None:
         for index, job in enumerate(jobs):
             done_entry = out[index]
