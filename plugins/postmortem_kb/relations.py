@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, repeat
+from itertools import chain, combinations, repeat
 from typing import Literal
 
 from .failure_classes import CLASSES, classify
@@ -256,7 +256,7 @@ def similar_texts(
             docs[key], surfaces[key] = term_counts(text, terms)
     if len(docs) < 2:
         return
-    df: Counter[str] = Counter(term for counts in docs.values() for term in counts)
+    df: Counter[str] = Counter(chain.from_iterable(docs.values()))
     n = len(docs)
     idf = {term: math.log((1 + n) / (1 + f)) + 1 for term, f in df.items()}
     # A document's vector is made when something reads it: many documents have no term rare
@@ -272,11 +272,14 @@ def similar_texts(
     # Terms found in very many documents are not distinctive; leaving them out of the index
     # keeps candidate lists short on large corpora.
     common = max(10, int(0.05 * n))
+    # A term in one document only can never pair it with another: a document is indexed by its
+    # weightiest terms that are in other documents but not in too many.
+    indexable = {term for term, f in df.items() if 1 < f <= common}
     postings: dict[str, list[str]] = defaultdict(list)
-    for key, counts in docs.items():
-        # A term in one document only can never pair it with another: index the weightiest shared
-        # ones (weighing them is needed only when there are more than TOP_TERMS).
-        shared = [t for t in counts if 1 < df[t] <= common]
+    for key, counts in docs.items() if indexable else ():
+        if indexable.isdisjoint(counts):
+            continue
+        shared = [t for t in counts if t in indexable]  # weighed only when more than TOP_TERMS
         if len(shared) > TOP_TERMS:
             shared = sorted(shared, key=vector(key).__getitem__, reverse=True)[:TOP_TERMS]
         for term in shared:
