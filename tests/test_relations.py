@@ -224,7 +224,7 @@ def _eager_similar_texts(texts: dict[str, str], threshold: float) -> list[tuple[
     from postmortem_kb.relations import TOP_TERMS, _cosine, _distinctive_classes, term_counts, tf_idf, with_classes
 
     surface: dict[str, str] = {}
-    docs: dict[str, Counter[str]] = {}
+    docs: dict[str, dict[str, int]] = {}
     for key, text in texts.items():
         if text:
             docs[key], own = term_counts(text)

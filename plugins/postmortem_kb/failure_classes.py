@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not
 
 from .terms import normalise
 
@@ -446,8 +448,12 @@ def _cues_at(window: str) -> tuple[str, ...]:
     # (cues overlap: "replica" is both a primary and replication).
     chains = _compiled()[0]
     chain = chains.get(window[:2]) or chains.get(window[0])
-    at = chain.match(window) if chain is not None else None
-    return () if at is None else tuple(name for name, value in at.groupdict().items() if value is not None)
+    if chain is None:
+        return ()
+    at = chain.match(window)
+    # The groups that matched, by C-level maps over `groups()` (a window is rarely seen twice, and
+    # `groupdict()` built a dict of every cue of the chain each time): every group is a named cue.
+    return () if at is None else tuple(compress(chain.groupindex, map(is_not, at.groups(), repeat(None))))
 
 
 @lru_cache(maxsize=1)

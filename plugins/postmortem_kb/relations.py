@@ -105,7 +105,7 @@ def tokens(
     return stems
 
 
-TermCounts = tuple[Counter[str], dict[str, str]]
+TermCounts = tuple[dict[str, int], dict[str, str]]
 _TERM_COUNTS: dict[tuple[str, object], TermCounts] = {}  # `mkdocs serve` compares the same texts every rebuild
 _TERM_COUNTS_LIMIT = 50_000
 
@@ -123,13 +123,15 @@ def term_counts(text: str, terms: Mapping[str, Sequence[str]] | None = None) -> 
 
 def _count_terms(text: str, terms: Mapping[str, Sequence[str]] | None) -> TermCounts:
     """`Counter(tokens(text, surface, terms))` and that `surface`, in the same order: each distinct
-    word is stemmed and looked up once (a text repeats its words; counting them is done in C)."""
-    counts: Counter[str] = Counter()
+    word is stemmed and looked up once (a text repeats its words; counting them is done in C). The
+    counts are a plain dict: a worker process sends them to its parent, which unpickled a Counter
+    through its Python constructor."""
+    counts: dict[str, int] = {}
     surface: dict[str, str] = {}
     for word, n in Counter(_TOKEN.findall(normalise(text, terms))).items():  # in order of first use
         if word not in STOPWORDS:
             stem = _stem(word)
-            counts[stem] += n
+            counts[stem] = counts.get(stem, 0) + n
             surface.setdefault(stem, word)
     return counts, surface
 
@@ -249,7 +251,7 @@ def similar_texts(
     read from the text and the key's root-cause `categories`): the class labels come first in the
     shared list and add CLASS_WEIGHT to the score, so the default threshold links them whatever
     the wording."""
-    docs: dict[str, Counter[str]] = {}
+    docs: dict[str, dict[str, int]] = {}
     surfaces: dict[str, dict[str, str]] = {}  # each text's stems -> the word first seen for each
     for key, text in texts.items():
         if text:
