@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import compress, repeat
 from operator import is_not
 
@@ -446,39 +446,52 @@ def _word_cues(word: str) -> tuple[tuple[str, ...], bool]:
 def _cues_at(window: str) -> tuple[str, ...]:
     # One anchored match of optional lookaheads reads every cue that can start with these letters
     # (cues overlap: "replica" is both a primary and replication).
-    chains = _compiled()[0]
-    chain = chains.get(window[:2]) or chains.get(window[0])
-    if chain is None:
+    keys = _compiled()[0]
+    key = window[:2] if window[:2] in keys else window[0] if window[0] in keys else None
+    if key is None:
         return ()
+    chain = _chain(key)
     at = chain.match(window)
     # The groups that matched, by C-level maps over `groups()` (a window is rarely seen twice, and
     # `groupdict()` built a dict of every cue of the chain each time): every group is a named cue.
     return () if at is None else tuple(compress(chain.groupindex, map(is_not, at.groups(), repeat(None))))
 
 
+@cache
+def _chain(key: str) -> re.Pattern[str]:
+    """The chain of optional lookaheads naming every cue whose alternatives can start with `key`.
+
+    Keyed by the first two letters, a chain holds only the cue alternatives that start with them,
+    plus those whose second letter is not fixed ("ab?c", "a(?:b|c)"), which are also the whole chain
+    of the first letter alone: chains stay short to compile and to run however many cues there are.
+    Each is made the first time a word starts with its letters: making all 189 took a worker process
+    30 ms before its first file, and a one-file check needs a few."""
+    chain = ""
+    for name, options in _starts().items():
+        here = [o for o, letters, two in options if key[0] in letters and two in (None, key if len(key) == 2 else "")]
+        if here:
+            chain += f"(?=(?P<{_group(name)}>{'|'.join(here)}))?"
+    return re.compile(chain)
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[
-    dict[str, re.Pattern[str]], dict[str, tuple[tuple[str, frozenset[str]], ...]], re.Pattern[str]
-]:
-    """Per first letter, a chain of optional lookaheads naming every cue; the class alternatives as
-    cue-group sets, filed by their first cue; the words that may start an alternative reading past themselves."""
-    # Keyed by the first two letters, a chain holds only the cue alternatives that start with them,
-    # plus those whose second letter is not fixed ("ab?c", "a(?:b|c)"), which are also the whole chain
-    # of the first letter alone: chains stay short to compile and to run however many cues there are.
-    starts = {name: [(option, _first_letters(option)) for option in _split_top(p)] for name, p in CUES.items()}
-    pairs = {p for options in starts.values() for option, _letters in options if (p := _first_two(option))}
-    by_letter: dict[str, re.Pattern[str]] = {}
-    for key in {c for options in starts.values() for _option, letters in options for c in letters} | pairs:
-        chain = ""
-        for name, options in starts.items():
-            here = [
-                o
-                for o, letters in options
-                if key[0] in letters and _first_two(o) in (None, key if len(key) == 2 else "")
-            ]
-            if here:
-                chain += f"(?=(?P<{_group(name)}>{'|'.join(here)}))?"
-        by_letter[key] = re.compile(chain)
+def _starts() -> dict[str, list[tuple[str, set[str], str | None]]]:
+    """Each cue's top-level alternatives, with the letters each can start with and its fixed first two."""
+    return {
+        name: [(option, _first_letters(option), _first_two(option)) for option in _split_top(pattern)]
+        for name, pattern in CUES.items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[frozenset[str], dict[str, tuple[tuple[str, frozenset[str]], ...]], re.Pattern[str]]:
+    """The letters (one or two) that have a chain (`_chain`); the class alternatives as cue-group
+    sets, filed by their first cue; the words that may start an alternative reading past themselves."""
+    starts = _starts()
+    keys = frozenset(
+        {c for options in starts.values() for _option, letters, _two in options for c in letters}
+        | {two for options in starts.values() for _option, _letters, two in options if two}
+    )
     # Each class alternative is filed under its first cue: a sentence without that cue cannot hold it,
     # so a sentence's cue set is checked against the few alternatives its own cues name.
     by_cue: dict[str, list[tuple[str, frozenset[str]]]] = {}
@@ -495,7 +508,7 @@ def _compiled() -> tuple[
     whole = sorted({h for h, whole in heads if whole})
     prefix = sorted({h for h, whole in heads if not whole})
     longer = re.compile("|".join([*(f"{re.escape(h)}$" for h in whole), *(re.escape(h) for h in prefix)]) or r"(?!)")
-    return by_letter, alternatives, longer
+    return keys, alternatives, longer
 
 
 def _first_two(option: str) -> str | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
-import re
 from bisect import bisect_left
 from functools import cache
 from pathlib import Path
@@ -26,23 +25,30 @@ def parts_of_speech(word: str) -> frozenset[str]:
         return frozenset()  # no lexicon line holds a comma or a line break in its word
     text, overrides = _data()
     found = set(overrides.get(low, ()))
-    starts = _line_starts()
-    # The lines are sorted by word (a test checks): the word's first line by bisection, then its others.
-    at = bisect_left(starts, low, key=lambda start: text[start : text.index(",", start)])
-    while at < len(starts) and text.startswith(f"{low},", starts[at]):
-        start = starts[at] + len(low) + 1
-        found.add(_upos(text[start : text.index(",", start)]))
-        at += 1
+    prefix = f"{low},"
+    at = _first_line_from(text, low)
+    while text.startswith(prefix, at):
+        start = at + len(prefix)
+        end = text.index(",", start)
+        found.add(_upos(text[start:end]))
+        at = text.index("\n", end) + 1
     return frozenset(found)
 
 
-@cache
-def _line_starts() -> list[int]:
-    """Where each lexicon line starts. A word was once found with `str.find` over the whole 1.8 MB
-    file: about 1 ms a word, paid for each distinct first word of an action item in each worker (85
-    of the 197 labelled real items; 1-2 s of a check of a real knowledge base of thousands)."""
-    text, _ = _data()
-    return [match.end() for match in re.finditer("\n", text) if match.end() < len(text)]
+def _first_line_from(text: str, word: str) -> int:
+    """Where the first line whose word sorts at or after `word` starts (len(text) when none does).
+
+    The lines are sorted by word (a test checks), so this is a bisection over character positions:
+    a position stands for the line that starts after the next line break. A word was once found with
+    `str.find` over the whole 1.8 MB: about 1 ms a word, paid for each distinct first word of an
+    action item in each worker process (85 of the 197 labelled real items)."""
+
+    def reached(position: int) -> bool:
+        start = text.find("\n", position) + 1
+        return start == len(text) or text[start : text.index(",", start)] >= word
+
+    position = bisect_left(range(len(text)), True, key=reached)
+    return text.find("\n", position) + 1 if position < len(text) else len(text)
 
 
 def _upos(category: str) -> str:
@@ -55,6 +61,7 @@ def _upos(category: str) -> str:
 def _data() -> tuple[str, dict[str, set[str]]]:
     resources = _package_dir() / "resources"
     text = "\n" + gzip.decompress((resources / "lemma_lu.csv.gz").read_bytes()).decode()
+    text += "" if text.endswith("\n") else "\n"  # every line ends with a break: `_first_line_from` reads to it
     overrides: dict[str, set[str]] = {}
     # lemminflect.codecs.OverridesCodec: "word,UPOS,lemma" lines, "#" comments
     for line in (resources / "lemma_overrides.csv").read_text().splitlines():
