@@ -27,6 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
+from bytecode import compile_package  # noqa: E402
 from generate import generate  # noqa: E402
 
 CONFIG = """\
@@ -119,6 +120,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--compare", type=Path, nargs="*", default=[], help="other checkouts built in the same rounds")
     args = parser.parse_args()
+    for plugins_dir in [None, *args.compare]:  # as an installed pmkb has its bytecode (bytecode.py)
+        compile_package(plugins_dir)
     results: dict[int, dict[str, dict[str, float]]] = {}
     for count in args.counts:
         root = args.out / f"build-{count}"

@@ -32,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
+from bytecode import compile_package  # noqa: E402
 from generate import generate  # noqa: E402
 
 MKDOCS_YML = "site_name: Benchmark KB\ndocs_dir: postmortems\nplugins:\n  - postmortems\n"
@@ -61,6 +62,9 @@ def main() -> None:
         "--compare", type=Path, help="another checkout's plugins/ folder: its cold check is timed in the same rounds"
     )
     args = parser.parse_args()
+    compile_package()  # as an installed pmkb has its bytecode (bytecode.py)
+    if args.compare:
+        compile_package(args.compare)
 
     kb = args.out / f"kb-{args.count}"
     if kb.exists():

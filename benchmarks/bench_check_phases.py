@@ -27,6 +27,7 @@ from typing import Any
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
+from bytecode import compile_package  # noqa: E402
 from generate import generate  # noqa: E402
 
 MKDOCS_YML = "site_name: Benchmark KB\ndocs_dir: postmortems\nplugins:\n  - postmortems\n"
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--plugins", type=Path, help="the plugins/ folder to import postmortem_kb from")
     parser.add_argument("--no-cache", action="store_true")
     args = parser.parse_args()
+    compile_package(args.plugins)  # as an installed pmkb has its bytecode (bytecode.py)
     kb = args.out / f"kb-{args.count}"
     if not (kb / "postmortems").is_dir():
         generate(args.count, kb / "postmortems")

@@ -43,6 +43,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 from bench_build import CONFIG  # noqa: E402
+from bytecode import compile_package  # noqa: E402
 from generate import generate  # noqa: E402
 
 MODES = {"serve --dirty": ["--dirty"], "serve": []}
@@ -177,6 +178,7 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
+    compile_package()  # as an installed pmkb has its bytecode (bytecode.py)
     root = args.out / f"serve-{args.count}"
     paths = prepare(root, args.count)
     load_at_start = os.getloadavg()[0]
