@@ -90,7 +90,7 @@ def judge(text: str) -> Judgement | None:
     clean = _MARKUP.sub("", text).strip()
     if not clean or clean.lower().strip(".") in _PLACEHOLDER:
         return Judgement("not-action", "a placeholder")
-    label = _LABEL.match(clean)
+    label = _LABEL.match(clean) if ":" in clean else None  # most items have no label: no regex
     if label and len(label.group("label").split()) <= 6:
         if label.group("label").strip().lower() in _NOT_ACTION_LABELS:
             return Judgement("not-action", f"a {label.group('label').strip().lower()}, not a change")
@@ -125,6 +125,12 @@ def _shape(text: str) -> Judgement | None:
     first = words[0].lower()
     if _COPULA_STATEMENT.match(text):
         return Judgement("not-action", "a statement, not a change")
+    head = _head(words)
+    gerund = head.lower().endswith("ing")
+    if first not in _DETERMINERS and not gerund and _can_be_verb(head):
+        # An imperative, as most items are ("Add ...", "Manually inspect ..."): every path below
+        # finds it an action, so the three searches of the whole item are not made.
+        return None
     if _MODAL.search(text) or _PASSIVE_CHANGE.search(text) or _LISTS_WORK.search(text):
         # a requirement ("Deletion should be soft"), a change made ("... have been moved") or planned work
         # listed by its gerunds: whatever its first word, it asks for or reports a change
@@ -133,16 +139,20 @@ def _shape(text: str) -> Judgement | None:
         return Judgement("not-action", "a statement of fact")
     if first in ("we", "i", "to", "our"):
         return None  # a plan or a report by the team: "We will add ...", "To reduce X, we removed Y"
-    index = 0
-    while index < len(words) - 1 and _is_adverb(words[index]):  # "Manually inspect ..."
-        index += 1
-    head = words[index]
-    if head.lower().endswith("ing") and _can_be_verb(head):
+    if gerund and _can_be_verb(head):
         # "Adding integration tests for X" names a task; a bare "Capacity planning"-like heading does not
         return Judgement("not-action", "a heading, not a task") if len(words) <= 2 else None
     if _can_be_verb(head) or not _known(head) or _PLAN.search(text) or _REPORTED_CHANGE.search(text):
         return None
     return Judgement("not-action", "a noun phrase")
+
+
+def _head(words: list[str]) -> str:
+    """The first word after any adverbs ("Manually inspect ...")."""
+    index = 0
+    while index < len(words) - 1 and _is_adverb(words[index]):
+        index += 1
+    return words[index]
 
 
 def _is_adverb(word: str) -> bool:
