@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from postmortem_kb.check import check_bytes, check_text
@@ -109,3 +111,27 @@ def test_alias_bomb_is_refused_quickly() -> None:
 def test_deep_nesting_is_a_yaml_error() -> None:
     _doc, findings = check_text("x.md", "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n", SETTINGS)
     assert findings
+
+
+def test_a_file_is_read_whole_when_it_grew_after_its_status_was_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One read when the file is as large as its status said; more until the end when it grew."""
+    import os
+
+    from postmortem_kb import corpus
+
+    path = tmp_path / "2025-01-01-x.md"
+    data = b"---\ntitle: x\n---\n" + b"word " * 40_000  # larger than one 64 KiB read after the first
+    path.write_bytes(data)
+    assert corpus.read_regular_stat(path)[0] == data
+    real_stat = os.stat
+
+    def older_status(target: object) -> os.stat_result:  # taken when the file held 100 bytes
+        st = real_stat(target)  # type: ignore[arg-type]
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 100, *st[7:10]))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "stat", older_status)
+        found, st = corpus.read_regular_stat(path)
+    assert found == data and st.st_size == 100

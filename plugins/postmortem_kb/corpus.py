@@ -187,8 +187,11 @@ def read_regular_stat(path: Path) -> tuple[bytes, os.stat_result]:
     # os-level: pathlib's open and read cost as much again as the read itself (10,000 files a check)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        chunks = [os.read(fd, st.st_size + 1)]
-        while chunks[-1]:  # the file may have grown since the stat
+        data = os.read(fd, st.st_size + 1)
+        if len(data) <= st.st_size:  # a short read of a regular file is its end: no second read
+            return data, st
+        chunks = [data]
+        while chunks[-1]:  # the file grew since the stat
             chunks.append(os.read(fd, 1 << 16))
         return b"".join(chunks), st
     finally:
