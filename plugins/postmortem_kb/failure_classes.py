@@ -352,11 +352,17 @@ def classify(
     if not text:
         return frozenset()
     context = _context(" ".join(categories), terms)
-    found: set[str] = set()
-    previous: frozenset[str] = frozenset()
     labels, cues_of, only = _labels, _cues, _SENTENCE_ONLY_GROUPS  # bound once: a text has dozens of sentences
+    found = set(labels(context))  # what every sentence holds: the root-cause categories' cues
+    previous: frozenset[str] = frozenset()
     for sentence in _sentences(normalise(text, terms)):
         cues = cues_of(sentence)
+        if not cues:
+            # ("Why?", "1.", most of a 5 Whys list) It adds nothing: alone it holds the context's
+            # labels, found above, and with the sentence before it no more than that one held
+            # (labels only grow with cues), found when that one was read.
+            previous = cues
+            continue
         found.update(labels(context | cues))
         # A sentence is also read with the one before it: the second often names by "it" or "the
         # process" what the first introduced. Cues of common words stay in their own sentence.
