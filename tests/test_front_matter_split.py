@@ -166,3 +166,17 @@ def test_known_disagreements_are_refused() -> None:
         except ParseError:
             continue
         raise AssertionError(f"accepted {text!r}, which MkDocs renders without front matter")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["---", "...", "-", ".", " ", "\t", "\n", "a", "\f", "\u00a0"]), max_size=24).map("".join)
+)
+def test_the_delimiters_are_found_where_the_pattern_finds_them(text: str) -> None:
+    """`split` finds the closing line with `str.find`: exactly where MkDocs' YAML_RE ends its lazy group."""
+    from postmortem_kb.parsing.front_matter import _delimited
+
+    for candidate in (text, "---" + text, "---\n" + text):
+        match = YAML_RE.match(candidate)
+        expected = None if match is None else (match.start(1), match.end(1), match.end())
+        assert _delimited(candidate) == expected, repr(candidate)

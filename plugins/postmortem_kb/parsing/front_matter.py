@@ -162,11 +162,38 @@ def split(text: str) -> tuple[str, int, str, int]:
     Exactly MkDocs' split: what MkDocs renders as the page is the body (after its leading
     blank lines, which MkDocs drops), and a file MkDocs finds no front matter in is refused.
     """
-    match = YAML_RE.match(text)
-    if match is None:
+    found = _delimited(text)
+    if found is None:
         raise _why_not_split(text)
-    end = match.end()
-    return match.group(1), 2, text[end:], text.count("\n", 0, end) + 1
+    start, stop, end = found
+    return text[start:stop], 2, text[end:], text.count("\n", 0, end) + 1
+
+
+def _delimited(text: str) -> tuple[int, int, int] | None:
+    """`YAML_RE.match(text)` as (start and end of its group, end of the match), found with `str.find`:
+    the regular expression's lazy `.*?` tried the closing line at every character of the front
+    matter (14 us a file, against 4). The property tests compare the two."""
+    if not text.startswith("---"):
+        return None
+    size = len(text)
+    at = 3
+    while at < size and text[at] in " \t":
+        at += 1
+    if at == size or text[at] != "\n":
+        return None
+    start = at + 1
+    search = start  # the closing line follows a line break at or after `start` (the group ends with it)
+    while True:
+        dashes, dots = text.find("\n---", search), text.find("\n...", search)
+        if dashes < 0 and dots < 0:
+            return None
+        brk = dashes if dots < 0 or 0 <= dashes < dots else dots
+        at = brk + 4
+        while at < size and text[at] in " \t":
+            at += 1
+        if at < size and text[at] == "\n":
+            return start, brk + 1, at + 1
+        search = brk + 1
 
 
 def _why_not_split(text: str) -> ParseError:
