@@ -4,7 +4,7 @@
 ~0.9 s, paid by every `pmkb check FILE` whose file has an action item, against ~0.3x of a bare
 read of 10,000 postmortems for the whole check (issue 14). Only the parts of speech of a few first
 words are needed, so the decompressed file (1.8 MB) is searched for the word's lines instead:
-~15 ms to load, and a word's lines are found by bisection (they are sorted), microseconds a word.
+~10 ms to load, and a word's lines are found by bisection (they are sorted), microseconds a word.
 The answer is what `frozenset(lemminflect.getAllLemmas(word))` gives (tests/test_lexicon.py
 compares the two).
 """
